@@ -1,0 +1,40 @@
+package dev.vlmr1.studio;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+/**
+ * Command-line subcommands of the application jar ({@code infer}, {@code forward}, {@code train}, …).
+ *
+ * <p>Each module registers its commands here as a plain function of the remaining arguments that returns
+ * an exit code, so the tools run without a Spring context or a database.
+ */
+final class Cli {
+
+	private static final Map<String, ToIntFunction<String[]>> COMMANDS = new LinkedHashMap<>();
+
+	private Cli() {
+	}
+
+	static boolean handles(String command) {
+		return COMMANDS.containsKey(command) || "help".equals(command) || "--help".equals(command);
+	}
+
+	static int run(String[] args) {
+		var command = COMMANDS.get(args[0]);
+		if (command == null) {
+			System.out.println("Commands: " + String.join(", ", COMMANDS.keySet()));
+			return 0;
+		}
+		try {
+			return command.applyAsInt(Arrays.copyOfRange(args, 1, args.length));
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println("error: " + ex.getMessage());
+			return 2;
+		}
+	}
+
+}

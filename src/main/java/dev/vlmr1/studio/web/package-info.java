@@ -1,0 +1,5 @@
+/**
+ * Shared web infrastructure: embedded database, error handling (RFC 9457), security, layout.
+ */
+@org.jspecify.annotations.NullMarked
+package dev.vlmr1.studio.web;
