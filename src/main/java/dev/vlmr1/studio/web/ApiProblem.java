@@ -1,0 +1,64 @@
+package dev.vlmr1.studio.web;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * An error any module throws to answer with an RFC 9457 problem detail: a status, a stable type slug (e.g.
+ * {@code "dataset-invalid"}, served as {@code https://vlm-r1.dev/problems/dataset-invalid}), a title, a detail
+ * message for people and extra properties for programs (e.g. the validation report).
+ */
+public class ApiProblem extends RuntimeException {
+
+	public static final String TYPE_BASE = "https://vlm-r1.dev/problems/";
+
+	private final HttpStatus status;
+
+	private final String type;
+
+	private final String title;
+
+	private final Map<String, Object> properties = new LinkedHashMap<>();
+
+	public ApiProblem(HttpStatus status, String type, String title, String detail) {
+		super(detail);
+		this.status = status;
+		this.type = type;
+		this.title = title;
+	}
+
+	public static ApiProblem notFound(String what) {
+		return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Not found", what + " does not exist");
+	}
+
+	public static ApiProblem badRequest(String type, String detail) {
+		return new ApiProblem(HttpStatus.BAD_REQUEST, type, "Bad request", detail);
+	}
+
+	public static ApiProblem conflict(String type, String detail) {
+		return new ApiProblem(HttpStatus.CONFLICT, type, "Conflict", detail);
+	}
+
+	/** Adds a machine-readable property (e.g. {@code errors}, {@code report}) to the problem body. */
+	public ApiProblem with(String name, Object value) {
+		properties.put(name, value);
+		return this;
+	}
+
+	public HttpStatus status() {
+		return status;
+	}
+
+	public ProblemDetail toProblemDetail() {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, getMessage());
+		problem.setType(URI.create(TYPE_BASE + type));
+		problem.setTitle(title);
+		properties.forEach(problem::setProperty);
+		return problem;
+	}
+
+}
