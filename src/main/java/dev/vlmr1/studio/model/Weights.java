@@ -31,7 +31,7 @@ import dev.vlmr1.studio.model.safetensors.TensorInfo;
  * checkpoint fails with the tensor's name and both shapes instead of a native error. Tracks which tensors were
  * consumed so loaders can assert that nothing was left over, as nanoGPT's {@code from_pretrained} does.
  */
-public final class Weights implements AutoCloseable {
+public final class Weights implements TensorSource, AutoCloseable {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -140,6 +140,7 @@ public final class Weights implements AutoCloseable {
 	}
 
 	/** The tensor as float32, after checking its shape. */
+	@Override
 	public float[] floats(String name, long... expectedShape) {
 		TensorInfo info = info(name);
 		if (!Arrays.equals(info.shape(), expectedShape)) {
