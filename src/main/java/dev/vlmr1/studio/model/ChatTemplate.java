@@ -56,7 +56,8 @@ public final class ChatTemplate {
 	}
 
 	private static void appendTurn(StringBuilder out, String role, String content) {
-		out.append(SpecialTokens.IM_START).append(role).append('\n').append(content).append(SpecialTokens.IM_END).append('\n');
+		out.append(SpecialTokens.IM_START).append(role).append('\n');
+		out.append(content).append(SpecialTokens.IM_END).append('\n');
 	}
 
 	private static String content(ChatMessage message) {

@@ -173,7 +173,8 @@ public final class SafetensorsWriter {
 	private static List<WritableTensor> inFileOrder(List<WritableTensor> tensors) {
 		checkUniqueNames(tensors);
 		List<WritableTensor> ordered = new ArrayList<>(tensors);
-		ordered.sort(Comparator.comparingInt((WritableTensor t) -> -t.dtype().bytes()).thenComparing(WritableTensor::name));
+		ordered.sort(Comparator.comparingInt((WritableTensor t) -> -t.dtype().bytes())
+			.thenComparing(WritableTensor::name));
 		return ordered;
 	}
 
