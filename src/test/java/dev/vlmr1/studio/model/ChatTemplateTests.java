@@ -14,6 +14,8 @@ import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -147,6 +149,41 @@ class ChatTemplateTests {
 		assertThatThrownBy(() -> template.prompt(List.of(ChatMessage.user("What?")), new int[] { 6 }))
 			.isInstanceOf(IllegalArgumentException.class);
 		assertThatThrownBy(() -> ChatMessage.user("x", -1)).isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "qwen2_5_vl_tiny", "qwen2_vl_tiny" })
+	void everyCaseOfBothModelsFromReferenceTextAndImages(String model) throws Exception {
+		Path dir = FIXTURES.resolve(model);
+		ImageProcessor processor = ImageProcessor.fromCheckpoint(dir);
+		JsonNode modelCases = new ObjectMapper().readTree(dir.resolve("reference.json").toFile()).path("cases");
+		for (String name : List.of("single", "multi", "text")) {
+			JsonNode c = modelCases.path(name);
+			var list = new ArrayList<java.awt.image.BufferedImage>();
+			c.path("images").forEach((n) -> list.add(ImageProcessor.read(FIXTURES.resolve("images/" + n.asText() + ".png"))));
+			ProcessedImages processed = processor.process(list);
+			try (var reader = SafetensorsReader.open(dir.resolve("case_" + name + ".safetensors"))) {
+				assertThat(template.encode(c.path("text").asText(), processed.tokensPerImage())).as(model + " " + name)
+					.containsExactly(reader.longs("input_ids"));
+				if (!list.isEmpty()) {
+					assertThat(processed.gridThw()).isDeepEqualTo(toGrid(reader.longs("image_grid_thw")));
+					float[] expected = reader.floats("pixel_values");
+					assertThat(processed.pixelValues()).hasSameSizeAs(expected);
+					for (int i = 0; i < expected.length; i++) {
+						// a_84x56 is not resized (1e-6); b_100x70 is (one 8-bit level)
+						assertThat((double) Math.abs(processed.pixelValues()[i] - expected[i])).isLessThanOrEqualTo(0.016);
+					}
+				}
+			}
+		}
+	}
+
+	static long[][] toGrid(long[] flat) {
+		long[][] grid = new long[flat.length / 3][];
+		for (int i = 0; i < grid.length; i++) {
+			grid[i] = new long[] { flat[3 * i], flat[3 * i + 1], flat[3 * i + 2] };
+		}
+		return grid;
 	}
 
 	@Test
