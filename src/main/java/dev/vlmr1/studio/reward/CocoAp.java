@@ -130,7 +130,9 @@ public final class CocoAp {
 		for (int i = 0; i < n; i++) {
 			tp += hits.get(i) ? 1 : 0;
 			recall[i] = (double) tp / groundTruths;
-			precision[i] = tp / (i + 1 + Math.ulp(1.0));
+			// pycocotools adds np.spacing(1) to the denominator against 0/0; i + 1 >= 1 here, and leaving it out
+			// keeps a perfect answer at exactly 1.0 instead of 0.9999999999999998
+			precision[i] = tp / (double) (i + 1);
 		}
 		for (int i = n - 1; i > 0; i--) {
 			precision[i - 1] = Math.max(precision[i - 1], precision[i]);
