@@ -8,8 +8,9 @@ package dev.vlmr1.studio.reward;
  */
 public record Detection(String label, Box box) {
 
-	public Detection scale(double sx, double sy) {
-		return new Detection(label, box.scale(sx, sy));
+	/** The same detection with its box mapped from the model's input frame to the original image. */
+	public Detection toOriginal(SampleImage image) {
+		return new Detection(label, image.toOriginal(box));
 	}
 
 }

@@ -35,8 +35,9 @@ public record DetectionList(boolean none, List<Detection> detections, int items,
 		return items == 0;
 	}
 
-	public DetectionList scale(double sx, double sy) {
-		return new DetectionList(none, detections.stream().map((d) -> d.scale(sx, sy)).toList(), items, problems);
+	/** The same list with every box mapped from the model's input frame to the original image. */
+	public DetectionList toOriginal(SampleImage image) {
+		return new DetectionList(none, detections.stream().map((d) -> d.toOriginal(image)).toList(), items, problems);
 	}
 
 }

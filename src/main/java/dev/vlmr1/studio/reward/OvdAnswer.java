@@ -20,9 +20,7 @@ record OvdAnswer(String answer, DetectionList predicted, DetectionList truth) {
 		}
 		DetectionList predicted = DetectionParser.parse(answer.get());
 		if (rescale && !predicted.detections().isEmpty()) {
-			SampleImage image = sample.firstImage();
-			Box unit = image.toOriginal(new Box(1, 1, 1, 1));
-			predicted = predicted.scale(unit.x1(), unit.y1());
+			predicted = predicted.toOriginal(sample.firstImage());
 		}
 		return new OvdAnswer(answer.get().strip(), predicted, truth);
 	}
