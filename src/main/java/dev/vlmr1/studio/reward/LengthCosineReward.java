@@ -1,8 +1,8 @@
 package dev.vlmr1.studio.reward;
 
 /**
- * {@code length_cosine}: r = max − (max − min)·(1 − cos(π·L/Lmax))/2 with L the completion's token count (clipped
- * to Lmax), and (min, max) = (correct_min, correct_max) when the accuracy function scores at least the threshold,
+ * {@code length_cosine}: r = max − (max − min)·(1 − cos(π·L/Lmax))/2 with L the completion's token count
+ * (clipped to Lmax), and (min, max) = (correct_min, correct_max) when the accuracy function scores at least the threshold,
  * else (wrong_min, wrong_max). VLM-R1's version compared the accuracy reward against an unset value and so
  * treated every answer as correct; here correctness really is computed.
  */

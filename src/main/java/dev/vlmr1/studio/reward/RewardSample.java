@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param images original size and {@code image_grid_thw} of each image, in prompt order
  * @param accuRewardMethod the row's {@code accu_reward_method}, or null
  */
-public record RewardSample(String question, String solution, Map<String, @Nullable Object> fields, List<SampleImage> images,
-		@Nullable String accuRewardMethod) {
+public record RewardSample(String question, String solution, Map<String, @Nullable Object> fields,
+		List<SampleImage> images, @Nullable String accuRewardMethod) {
 
 	public RewardSample {
 		// JSON nulls are legal field values, which Map.copyOf would reject
