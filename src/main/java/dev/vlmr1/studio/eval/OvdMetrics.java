@@ -11,6 +11,7 @@ import dev.vlmr1.studio.reward.DetectionList;
 import dev.vlmr1.studio.reward.DetectionParser;
 import dev.vlmr1.studio.reward.RewardSample;
 import dev.vlmr1.studio.reward.SampleImage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OVD evaluation over a dataset: COCO mAP (AP@[.5:.95]) and AP50 over all images (predictions scored 1.0, ranked
@@ -45,7 +46,7 @@ public final class OvdMetrics {
 			RewardSample sample = samples.get(i);
 			DetectionList truth = DetectionParser.groundTruth(sample.solution());
 			Optional<String> answer = Answers.last(completions.get(i));
-			DetectionList pred = answer.map(DetectionParser::parse).orElse(null);
+			@Nullable DetectionList pred = answer.map(DetectionParser::parse).orElse(null);
 			var detections = (pred == null) ? List.<Detection>of() : pred.detections();
 			if (rescale && !detections.isEmpty()) {
 				SampleImage image = sample.firstImage();

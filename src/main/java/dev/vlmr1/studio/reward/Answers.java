@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Answer extraction and normalisation shared by the reward functions (REWARDS.md "Answer extraction").
  */
@@ -24,7 +26,7 @@ public final class Answers {
 	/** The text inside the last {@code <answer>…</answer>}, untrimmed; the default for every other function. */
 	public static Optional<String> last(String text) {
 		Matcher m = ANSWER.matcher(text);
-		String found = null;
+		@Nullable String found = null;
 		while (m.find()) {
 			found = m.group(1);
 		}

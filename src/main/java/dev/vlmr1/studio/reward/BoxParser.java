@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads boxes out of text. Shared by the REC reward, evaluation and the demo, so all three read a model's answer
@@ -62,7 +63,7 @@ public final class BoxParser {
 		catch (JsonProcessingException ex) {
 			throw new IllegalArgumentException("ground truth is not a JSON [x1, y1, x2, y2]: " + abbreviate(answer));
 		}
-		Box box = (node == null) ? null : fromJson(node);
+		@Nullable Box box = (node == null) ? null : fromJson(node);
 		if (box == null) {
 			throw new IllegalArgumentException("ground truth is not a JSON [x1, y1, x2, y2]: " + abbreviate(answer));
 		}
@@ -70,7 +71,7 @@ public final class BoxParser {
 	}
 
 	/** A JSON array of four finite numbers as a box, or null when it is anything else. */
-	static Box fromJson(JsonNode node) {
+	static @Nullable Box fromJson(JsonNode node) {
 		if (!node.isArray() || node.size() != 4) {
 			return null;
 		}

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an OVD answer: {@code None}, or a JSON list of {@code {"bbox_2d": [x1, y1, x2, y2], "label": "..."}},
@@ -43,7 +44,7 @@ public final class DetectionParser {
 		for (int i = 0; i < root.size(); i++) {
 			JsonNode item = root.get(i);
 			JsonNode label = item.get("label");
-			Box box = (item.get("bbox_2d") == null) ? null : BoxParser.fromJson(item.get("bbox_2d"));
+			@Nullable Box box = (item.get("bbox_2d") == null) ? null : BoxParser.fromJson(item.get("bbox_2d"));
 			if (box == null || label == null || !label.isTextual()) {
 				problems.add("entry " + i + " is not {\"bbox_2d\": [4 numbers], \"label\": string}");
 			}
@@ -65,7 +66,7 @@ public final class DetectionParser {
 
 	private static String unfence(String answer) {
 		Matcher m = FENCE.matcher(answer);
-		String inside = null;
+		@Nullable String inside = null;
 		while (m.find()) {
 			inside = m.group(1);
 		}

@@ -2,6 +2,8 @@ package dev.vlmr1.studio.reward;
 
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The parsed prediction and ground truth of an OVD completion, shared by the od_* rewards: the last answer,
  * optionally rescaled from the model's input frame to the original image (VLM-R1 did not rescale OVD).
@@ -10,7 +12,7 @@ import java.util.Optional;
  * @param predicted the parsed prediction (empty and unreadable when there was no answer)
  * @param truth the solution's detections
  */
-record OvdAnswer(String answer, DetectionList predicted, DetectionList truth) {
+record OvdAnswer(@Nullable String answer, DetectionList predicted, DetectionList truth) {
 
 	static OvdAnswer read(Completion completion, RewardSample sample, boolean rescale) {
 		DetectionList truth = DetectionParser.groundTruth(sample.solution());

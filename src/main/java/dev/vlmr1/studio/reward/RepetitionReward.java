@@ -1,6 +1,7 @@
 package dev.vlmr1.studio.reward;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +54,7 @@ public final class RepetitionReward implements RewardFunction {
 			return grams;
 		}
 		for (int i = 0; i + n <= words.length; i++) {
-			grams.add(String.join(" ", java.util.Arrays.asList(words).subList(i, i + n)));
+			grams.add(String.join(" ", Arrays.asList(words).subList(i, i + n)));
 		}
 		return grams;
 	}

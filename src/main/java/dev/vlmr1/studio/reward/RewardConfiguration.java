@@ -134,7 +134,7 @@ public final class RewardConfiguration {
 
 	private FunctionScore isolated(RewardTerm term, RewardFunction configured, Completion completion,
 			RewardSample sample) {
-		String routedTo = null;
+		@Nullable String routedTo = null;
 		try {
 			RewardFunction fn = configured;
 			if (isAccuracy(term.function())) {
