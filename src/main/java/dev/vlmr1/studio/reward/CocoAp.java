@@ -59,9 +59,21 @@ public final class CocoAp {
 		double sum = 0;
 		double sum50 = 0;
 		for (String category : categories) {
+			// IoUs per image, (dets, gts), computed once and reused for all ten thresholds
+			List<double[][]> ious = new ArrayList<>();
+			int groundTruths = 0;
+			for (Image image : images) {
+				List<Box> gts = boxesOf(image.groundTruth(), category, Integer.MAX_VALUE);
+				ious.add(iouMatrix(boxesOf(image.predictions(), category, MAX_DETS), gts));
+				groundTruths += gts.size();
+			}
 			double catSum = 0;
 			for (int t = 0; t < IOU_THRESHOLDS.length; t++) {
-				double ap = categoryAp(images, category, IOU_THRESHOLDS[t]);
+				List<Boolean> hits = new ArrayList<>();
+				for (double[][] m : ious) {
+					hits.addAll(match(m, IOU_THRESHOLDS[t]));
+				}
+				double ap = interpolatedAp(hits, groundTruths);
 				catSum += ap;
 				if (t == 0) {
 					sum50 += ap;
@@ -78,35 +90,30 @@ public final class CocoAp {
 		return evaluate(List.of(new Image(groundTruth, predictions)));
 	}
 
-	private static double categoryAp(List<Image> images, String category, double threshold) {
-		List<Boolean> hits = new ArrayList<>();
-		int groundTruths = 0;
-		for (Image image : images) {
-			List<Box> gts = boxesOf(image.groundTruth(), category, Integer.MAX_VALUE);
-			List<Box> dts = boxesOf(image.predictions(), category, MAX_DETS);
-			groundTruths += gts.size();
-			hits.addAll(match(gts, dts, threshold));
+	private static double[][] iouMatrix(List<Box> dts, List<Box> gts) {
+		double[][] m = new double[dts.size()][gts.size()];
+		for (int d = 0; d < dts.size(); d++) {
+			for (int g = 0; g < gts.size(); g++) {
+				m[d][g] = Iou.standard(dts.get(d), gts.get(g));
+			}
 		}
-		return interpolatedAp(hits, groundTruths);
+		return m;
 	}
 
 	/**
 	 * pycocotools' evaluateImg: each detection in rank order takes the unmatched ground truth of highest IoU, if
 	 * that IoU is at least the threshold (ties go to the later ground truth, as there).
 	 */
-	static List<Boolean> match(List<Box> gts, List<Box> dts, double threshold) {
-		boolean[] taken = new boolean[gts.size()];
-		List<Boolean> hits = new ArrayList<>(dts.size());
-		for (Box dt : dts) {
+	static List<Boolean> match(double[][] ious, double threshold) {
+		int gtCount = (ious.length == 0) ? 0 : ious[0].length;
+		boolean[] taken = new boolean[gtCount];
+		List<Boolean> hits = new ArrayList<>(ious.length);
+		for (double[] row : ious) {
 			double best = Math.min(threshold, 1 - 1e-10);
 			int m = -1;
-			for (int g = 0; g < gts.size(); g++) {
-				if (taken[g]) {
-					continue;
-				}
-				double iou = Iou.standard(dt, gts.get(g));
-				if (iou >= best) {
-					best = iou;
+			for (int g = 0; g < gtCount; g++) {
+				if (!taken[g] && row[g] >= best) {
+					best = row[g];
 					m = g;
 				}
 			}
