@@ -76,7 +76,7 @@ class SecurityConfiguration {
 	SecurityFilterChain pageChain(HttpSecurity http) {
 		http.authorizeHttpRequests(requests -> requests
 			.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll()
-			.requestMatchers("/login", "/error", "/css/**", "/js/**", "/assets/**", "/favicon.ico",
+			.requestMatchers("/login", "/error", "/css/**", "/js/**", "/app/**", "/assets/**", "/favicon.ico",
 					"/actuator/health")
 			.permitAll()
 			.anyRequest().authenticated())
