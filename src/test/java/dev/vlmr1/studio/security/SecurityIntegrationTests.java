@@ -92,7 +92,8 @@ class SecurityIntegrationTests {
 			.andReturn()
 			.getResponse()
 			.getContentAsString();
-		assertThat(html).contains(alice.user().username())
+		// the layout's header shows the principal's name: CurrentUser is a java.security.Principal
+		assertThat(html).contains("href=\"/account\">" + alice.user().username() + "</a>")
 			.contains("href=\"/datasets\"", "href=\"/rewards\"", "href=\"/models\"", "href=\"/runs\"")
 			.contains("name=\"_csrf\"");
 	}
