@@ -20,6 +20,8 @@ final class Cli {
 	static {
 		COMMANDS.put("forward", ModelCommands::forward);
 		COMMANDS.put("infer", ModelCommands::infer);
+		COMMANDS.put("synth", (args) -> TinyModelCommands.synth(args, System.out));
+		COMMANDS.put("create-tiny-model", (args) -> TinyModelCommands.createTinyModel(args, System.out));
 	}
 
 	private Cli() {
