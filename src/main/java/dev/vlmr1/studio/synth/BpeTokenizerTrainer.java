@@ -103,7 +103,7 @@ public final class BpeTokenizerTrainer {
 			});
 		}
 
-		/** The pair with the highest count (ties: smaller left id, then smaller right id), or -1 if none reaches min. */
+		/** The most frequent pair (ties: smaller left id, then smaller right id), or -1 if none reaches the min. */
 		long mostFrequentPair(int minFrequency) {
 			long best = -1;
 			long bestCount = minFrequency - 1;

@@ -46,14 +46,16 @@ public final class TokenizerCorpus {
 				case REC -> {
 					String asked = sample.question();
 					String expression = asked.substring(asked.indexOf(": ") + 2, asked.length() - 1);
-					String thinking = "The question asks for " + expression + ". I find it in the image and read its box.";
+					String thinking = "The question asks for " + expression
+							+ ". I find it in the image and read its box.";
 					String label = expression.startsWith("the ") ? expression.substring(4) : expression;
 					texts.add(chat(question + THINK_INSTRUCTION + JSON_INSTRUCTION, thinking, sample.solution()));
 					texts.add(chat(question + THINK_INSTRUCTION + JSON_INSTRUCTION, thinking,
 							"{\"bbox_2d\": " + sample.solution() + ", \"label\": \"" + label + "\"}"));
 				}
 				case OVD -> texts.add(chat(question + THINK_INSTRUCTION,
-						"I check the image for each of the listed objects and keep the ones I see.", sample.solution()));
+						"I check the image for each of the listed objects and keep the ones I see.",
+						sample.solution()));
 				case COUNTING -> texts.add(chat(question + THINK_INSTRUCTION,
 						"I look at every shape in the image and count the ones asked for.", sample.solution()));
 			}

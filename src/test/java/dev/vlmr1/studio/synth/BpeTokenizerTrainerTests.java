@@ -20,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Training itself, without any tokenizer runtime: sizes, determinism, merges, and the JSON structure. */
 class BpeTokenizerTrainerTests {
 
+	static final String FIXTURE = "src/test/resources/fixtures/qwen2_5_vl_tiny/tokenizer.json";
+
 	static List<String> corpus(long seed, int perTask) {
 		var data = new SyntheticDataset(seed, 112, 112);
 		List<SynthSample> samples = new ArrayList<>();
@@ -104,7 +106,7 @@ class BpeTokenizerTrainerTests {
 		new BpeTokenizerTrainer(700, 2).train(corpus(5, 50)).write(dir);
 		var json = new ObjectMapper();
 		JsonNode written = json.readTree(dir.resolve("tokenizer.json").toFile());
-		JsonNode fixture = json.readTree(Path.of("src/test/resources/fixtures/qwen2_5_vl_tiny/tokenizer.json").toFile());
+		JsonNode fixture = json.readTree(Path.of(FIXTURE).toFile());
 		for (String field : List.of("normalizer", "pre_tokenizer", "post_processor", "decoder")) {
 			assertThat(written.get(field)).as(field).isEqualTo(fixture.get(field));
 		}

@@ -75,8 +75,9 @@ class TrainedTokenizerLoadingTests {
 
 	@Test
 	void anyUnicodeFallsBackToByteTokensAndRoundTrips() {
-		List<String> texts = List.of("日本語のテキスト", "emoji 🟥🔺 and 👩‍💻", "tabs\tand\r\nnewlines\n\n  ", "\u0000\u0001\u007f",
-				"Ġ literal Ġ and Ċ", "Ελληνικά, русский, עברית, العربية", "ß ﬁ ǅ", "a<|im_end", "<|unknown|>");
+		List<String> texts = List.of("日本語のテキスト", "emoji 🟥🔺 and 👩‍💻", "tabs\tand\r\nnewlines\n\n  ",
+				"\u0000\u0001\u007f", "Ġ literal Ġ and Ċ", "Ελληνικά, русский, עברית, العربية", "ß ﬁ ǅ", "a<|im_end",
+				"<|unknown|>");
 		for (String text : texts) {
 			long[] ids = tokenizer.encode(text);
 			assertThat(java.util.Arrays.stream(ids)).isNotEmpty().allMatch((id) -> id < trained.size());
