@@ -99,4 +99,30 @@ class TrainedTokenizerLoadingTests {
 		assertThat(pieces).containsExactly(" red", " ", "4", "2");
 	}
 
+
+	@Test
+	void javaPreTokenizerSplitsExactlyLikeTheRustOne(@TempDir Path saturated) throws Exception {
+		// trained to saturation, every corpus piece is one token: Rust's tokens are then the Rust split's pieces
+		List<String> texts = new java.util.ArrayList<>(corpus.subList(0, 60));
+		texts.addAll(List.of("Ελληνικά, русский 12.5% — it's  OK?!\n\n\tdone", "x = [3, 4]; y='ll'  \r\n  z"));
+		BpeTokenizer full = new BpeTokenizerTrainer(100_000, 1).train(texts);
+		full.write(saturated);
+		var pre = new QwenPreTokenizer(QwenSpecialTokens.ALL);
+		try (var rust = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.builder()
+			.optTokenizerPath(saturated.resolve("tokenizer.json"))
+			.optAddSpecialTokens(false)
+			.optTruncation(false)
+			.optPadding(false)
+			.build()) {
+			for (String text : texts) {
+				List<String> ours = new java.util.ArrayList<>();
+				pre.split(text, ours::add);
+				List<String> theirs = java.util.Arrays.stream(rust.encode(text).getTokens())
+					.filter((t) -> !QwenSpecialTokens.ALL.contains(t))
+					.toList();
+				assertThat(theirs).as(text).isEqualTo(ours);
+			}
+		}
+	}
+
 }
