@@ -3,6 +3,7 @@ package dev.vlmr1.studio.run;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.BeforeEach;
 
@@ -10,16 +11,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.context.WebApplicationContext;
 
 import dev.vlmr1.studio.web.CurrentUser;
+import dev.vlmr1.studio.web.TestUsers;
 
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.authentication;
 import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 
 /**
@@ -28,6 +27,8 @@ import static org.springframework.security.test.web.servlet.setup.SecurityMockMv
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class RunTestSupport {
+
+	private static final Map<Long, TestUsers.TestUser> TEST_USERS = new ConcurrentHashMap<>();
 
 	@Autowired
 	protected JdbcClient jdbc;
@@ -48,20 +49,26 @@ public abstract class RunTestSupport {
 		mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
 	}
 
+	/** A real user with a WRITE API token (security's own test helper). */
 	protected CurrentUser newUser(boolean admin) {
-		String name = (admin ? "admin-" : "user-") + UUID.randomUUID();
-		long id = jdbc.sql("INSERT INTO users (username, password_hash, role) VALUES (?, 'x', ?) RETURNING id")
-			.params(name, admin ? "ADMIN" : "USER")
-			.query(Long.class)
-			.single();
-		return new CurrentUser(id, name, admin);
+		TestUsers users = new TestUsers(context);
+		TestUsers.TestUser user = admin ? users.createAdmin("admin") : users.create("user");
+		TEST_USERS.put(user.user().id(), user);
+		return user.user();
 	}
 
-	/** Authenticates a MockMvc request as {@code user}, as security's filters would. */
+	/** Authenticates a MockMvc API request as {@code user} with its bearer token. */
 	protected static RequestPostProcessor as(CurrentUser user) {
-		var authorities = user.admin() ? List.of(new SimpleGrantedAuthority("ROLE_ADMIN"), new SimpleGrantedAuthority("ROLE_USER"))
-				: List.of(new SimpleGrantedAuthority("ROLE_USER"));
-		return authentication(new UsernamePasswordAuthenticationToken(user, null, authorities));
+		return TEST_USERS.get(user.id()).api();
+	}
+
+	/** Authenticates a MockMvc page request as {@code user}, as form login would. */
+	protected static RequestPostProcessor onPage(CurrentUser user) {
+		return TEST_USERS.get(user.id()).page();
+	}
+
+	protected static String bearer(CurrentUser user) {
+		return TEST_USERS.get(user.id()).bearer();
 	}
 
 	/** A stored dataset row with one sample (what the dataset module's upload leaves behind). */
