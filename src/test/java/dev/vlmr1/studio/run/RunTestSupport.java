@@ -25,7 +25,9 @@ import static org.springframework.security.test.web.servlet.setup.SecurityMockMv
  * The one Spring context of the run and reward-config tests (a real server on a random port, embedded
  * PostgreSQL with the Flyway migrations), with helpers to create users, datasets and runs.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "studio.runs.stream-heartbeat=PT0.5S", "studio.runs.stream-poll=PT0.1S",
+				"studio.runs.stream-timeout=PT5S" })
 public abstract class RunTestSupport {
 
 	private static final Map<Long, TestUsers.TestUser> TEST_USERS = new ConcurrentHashMap<>();
