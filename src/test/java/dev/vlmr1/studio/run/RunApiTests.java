@@ -87,11 +87,14 @@ class RunApiTests extends RunTestSupport {
 					"per_device_train_batch_size × gradient_accumulation_steps = 3 × 1 = 3 must be divisible by num_generations (G = 4)"));
 		// once the hyperparameters are valid, the references are reported: both at once
 		String refs = """
-				{"type": "grpo", "modelId": 1, "datasetIds": [%d], "rewardConfigId": 999999}""".formatted(bobsDataset);
+				{"type": "grpo", "modelId": %d, "datasetIds": [%d], "rewardConfigId": 999999}"""
+			.formatted(newModel(bob), bobsDataset);
 		mvc.perform(post("/api/runs").with(as(alice)).contentType(MediaType.APPLICATION_JSON).content(refs))
 			.andExpect(status().isBadRequest())
-			.andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.containsInAnyOrder("datasetIds[0]",
-					"rewardConfigId")));
+			.andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.containsInAnyOrder("modelId",
+					"datasetIds[0]", "rewardConfigId")))
+			.andExpect(jsonPath("$.errors[?(@.field == 'modelId')].message").value(
+					org.hamcrest.Matchers.contains(org.hamcrest.Matchers.endsWith("does not exist"))));
 	}
 
 	@Test
@@ -250,9 +253,9 @@ class RunApiTests extends RunTestSupport {
 
 	private String grpoBody(CurrentUser owner, long configId) {
 		return """
-				{"type": "grpo", "modelId": 1, "datasetIds": [%d], "rewardConfigId": %d,
+				{"type": "grpo", "modelId": %d, "datasetIds": [%d], "rewardConfigId": %d,
 				 "hyperparameters": {"num_generations": 4, "per_device_train_batch_size": 4, "seed": 7}}"""
-			.formatted(newDataset(owner), configId);
+			.formatted(newModel(owner), newDataset(owner), configId);
 	}
 
 }

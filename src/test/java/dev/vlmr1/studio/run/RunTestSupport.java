@@ -84,6 +84,14 @@ public abstract class RunTestSupport {
 			.single();
 	}
 
+	/** A registered model row (what the catalog stores after validating a checkpoint directory). */
+	protected long newModel(CurrentUser owner) {
+		return jdbc.sql("INSERT INTO models (owner_id, name, path, model_type) VALUES (?, ?, '/models/tiny', 'qwen2_5_vl') RETURNING id")
+			.params(owner.id(), "m-" + UUID.randomUUID())
+			.query(Long.class)
+			.single();
+	}
+
 	protected long newRewardConfig(CurrentUser owner) {
 		return jdbc.sql("""
 				INSERT INTO reward_configs (owner_id, name, terms)

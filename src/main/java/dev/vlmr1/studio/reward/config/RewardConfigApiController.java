@@ -20,17 +20,14 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.vlmr1.studio.reward.RewardBatch;
-import dev.vlmr1.studio.reward.RewardConfiguration;
 import dev.vlmr1.studio.reward.RewardFunctionSpec;
 import dev.vlmr1.studio.reward.RewardRegistry;
-import dev.vlmr1.studio.reward.RewardTerm;
 import dev.vlmr1.studio.web.ApiProblem;
 import dev.vlmr1.studio.web.CurrentUser;
 
 /**
  * {@code /api/reward-configs}: CRUD with validation against the reward registry (every violation at once),
- * versioning of used configurations, the function catalogue and the dry run.
+ * versioning of used configurations and the function catalogue (the dry run is {@link DryRunController}).
  */
 @RestController
 @RequestMapping("/api/reward-configs")
@@ -89,17 +86,7 @@ class RewardConfigApiController {
 		return ResponseEntity.noContent().build();
 	}
 
-	/** Scores hand-written completions against samples with this configuration: each function's score and parse. */
-	@PostMapping("/{id}/dry-run")
-	RewardBatch dryRun(@AuthenticationPrincipal @Nullable CurrentUser user, @PathVariable long id,
-			@RequestBody Map<String, Object> body) {
-		RewardConfigView config = configs.get(id, authenticated(user));
-		DryRunRequest request = DryRunRequest.parse(body);
-		List<RewardTerm> terms = RewardConfigRequest.toTerms(config.terms(), json);
-		return RewardConfiguration.of(terms).dryRun(request.completions(), request.samples());
-	}
-
-	private static CurrentUser authenticated(@Nullable CurrentUser user) {
+	static CurrentUser authenticated(@Nullable CurrentUser user) {
 		if (user == null) {
 			throw new ApiProblem(HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthenticated", "log in or send a bearer token");
 		}

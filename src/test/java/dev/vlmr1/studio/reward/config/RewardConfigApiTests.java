@@ -123,8 +123,9 @@ class RewardConfigApiTests extends RunTestSupport {
 		// bob cannot start a run with alice's configuration
 		long bobsDataset = newDataset(bob);
 		mvc.perform(post("/api/runs").with(as(bob)).contentType(MediaType.APPLICATION_JSON).content("""
-				{"type": "grpo", "modelId": 1, "datasetIds": [%d], "rewardConfigId": %d,
-				 "hyperparameters": {"num_generations": 2, "per_device_train_batch_size": 2}}""".formatted(bobsDataset, id)))
+				{"type": "grpo", "modelId": %d, "datasetIds": [%d], "rewardConfigId": %d,
+				 "hyperparameters": {"num_generations": 2, "per_device_train_batch_size": 2}}"""
+			.formatted(newModel(bob), bobsDataset, id)))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.errors[0].field").value("rewardConfigId"));
 	}
@@ -167,9 +168,9 @@ class RewardConfigApiTests extends RunTestSupport {
 
 	private long createRun(CurrentUser user, long configId) throws Exception {
 		MvcResult result = mvc.perform(post("/api/runs").with(as(user)).contentType(MediaType.APPLICATION_JSON).content("""
-				{"type": "grpo", "modelId": 1, "datasetIds": [%d], "rewardConfigId": %d,
-				 "hyperparameters": {"num_generations": 2, "per_device_train_batch_size": 2}}""".formatted(newDataset(user),
-				configId)))
+				{"type": "grpo", "modelId": %d, "datasetIds": [%d], "rewardConfigId": %d,
+				 "hyperparameters": {"num_generations": 2, "per_device_train_batch_size": 2}}"""
+			.formatted(newModel(user), newDataset(user), configId)))
 			.andExpect(status().isCreated())
 			.andReturn();
 		return ((Number) com.jayway.jsonpath.JsonPath.read(result.getResponse().getContentAsString(), "$.id")).longValue();
