@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -48,8 +49,11 @@ class RunCreation {
 
 	private final JsonMapper json;
 
+	private final ApplicationEventPublisher events;
+
 	RunCreation(RunStore runs, IdempotencyStore keys, DatasetManagement datasets, RewardConfigManagement rewardConfigs,
-			ModelCatalog models, RunProperties properties, JsonMapper json) {
+			ModelCatalog models, RunProperties properties, JsonMapper json, ApplicationEventPublisher events) {
+		this.events = events;
 		this.models = models;
 		this.runs = runs;
 		this.keys = keys;
@@ -112,6 +116,7 @@ class RunCreation {
 		if (request.evalDatasetId() != null) {
 			datasets.markInUse(new DatasetId(request.evalDatasetId()), "run:" + id);
 		}
+		events.publishEvent(new RunQueued(new RunId(id), request.type()));
 		String answer = json.writeValueAsString(RunView.of(runs.find(id).orElseThrow()));
 		if (key != null) {
 			keys.complete(user.id(), key, HttpStatus.CREATED.value(), answer, id);

@@ -32,7 +32,11 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** {@code /api/runs} over HTTP: validation, ownership, cancel, metrics and Idempotency-Key (T5.4). */
+@org.springframework.test.context.event.RecordApplicationEvents
 class RunApiTests extends RunTestSupport {
+
+	@org.springframework.beans.factory.annotation.Autowired
+	private org.springframework.test.context.event.ApplicationEvents events;
 
 	@Test
 	void everyViolationIsReportedAtOnce() throws Exception {
@@ -137,6 +141,9 @@ class RunApiTests extends RunTestSupport {
 		mvc.perform(post("/api/runs/" + id + "/cancel").with(as(alice)))
 			.andExpect(status().isConflict())
 			.andExpect(jsonPath("$.type").value("https://vlm-r1.dev/problems/run-finished"));
+		assertThat(events.stream(RunQueued.class)).containsExactly(new RunQueued(new RunId(id), RunType.GRPO));
+		assertThat(events.stream(RunStateChanged.class))
+			.containsExactly(new RunStateChanged(new RunId(id), RunState.QUEUED, RunState.CANCELLED));
 	}
 
 	@Test
