@@ -7,13 +7,8 @@ import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -30,8 +25,7 @@ import dev.vlmr1.studio.web.CurrentUser;
  * file, or JSON with the image in base64 or as a {@code data:} URI), the same handlers under
  * {@code /demo/{rec,ovd}/predict} for the pages (session + CSRF header), and {@code GET /api/demo/worker} (admins).
  *
- * <p>Errors are problem details on both paths (the shared advice renders them only under {@code /api/}, but the
- * pages' scripts read them too); 429 and 503 carry {@code Retry-After}.
+ * <p>Errors are problem details on both paths ({@link DemoExceptionHandler}).
  */
 @RestController
 class DemoApiController {
@@ -114,36 +108,6 @@ class DemoApiController {
 	 * @param inFlight requests admitted and not answered yet (this status request excluded)
 	 */
 	record WorkerView(WorkerStatus status, int inFlight) {
-	}
-
-	@ExceptionHandler(ApiProblem.class)
-	ResponseEntity<ProblemDetail> problem(ApiProblem problem) {
-		return ResponseEntity.status(problem.status())
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.body(problem.toProblemDetail());
-	}
-
-	@ExceptionHandler(WorkerBusyException.class)
-	ResponseEntity<ProblemDetail> busy(WorkerBusyException ex) {
-		ProblemDetail body = new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "inference-busy", "Too many requests",
-				ex.getMessage())
-			.with("retryAfterSeconds", ex.retryAfterSeconds())
-			.toProblemDetail();
-		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-			.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.body(body);
-	}
-
-	@ExceptionHandler(WorkerUnavailableException.class)
-	ResponseEntity<ProblemDetail> unavailable(WorkerUnavailableException ex) {
-		ProblemDetail body = new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "inference-unavailable",
-				"Inference worker unavailable", ex.getMessage())
-			.toProblemDetail();
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, "1")
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.body(body);
 	}
 
 	private static byte @Nullable [] bytes(@Nullable MultipartFile image) {

@@ -3,6 +3,8 @@ package dev.vlmr1.studio.demo;
 import java.util.Base64;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
@@ -70,14 +72,8 @@ class DemoService {
 	}
 
 	private Checked check(CurrentUser user, DemoInput input) {
-		int maxNewTokens = input.maxNewTokens() == null ? properties.defaultMaxNewTokens() : input.maxNewTokens();
-		if (maxNewTokens < 1 || maxNewTokens > properties.maxNewTokensLimit()) {
-			throw invalid("max_new_tokens", "max_new_tokens must be between 1 and " + properties.maxNewTokensLimit());
-		}
-		double temperature = input.temperature() == null ? 0 : input.temperature();
-		if (!(temperature >= 0 && temperature <= 2)) {
-			throw invalid("temperature", "temperature must be between 0 (greedy) and 2");
-		}
+		int maxNewTokens = maxNewTokens(input.maxNewTokens());
+		double temperature = temperature(input.temperature());
 		if (input.modelId() == null) {
 			throw invalid("modelId", "modelId is required: the id of a registered model");
 		}
@@ -86,51 +82,82 @@ class DemoService {
 			throw invalid("image", "image is required: a PNG, JPEG, GIF or BMP file");
 		}
 		CatalogModel model = catalog.get(user, input.modelId());
+		checkImage(image, "image");
+		return new Checked(model, image, maxNewTokens, temperature);
+	}
+
+	/** The generation bound, defaulted and checked. */
+	int maxNewTokens(@Nullable Integer requested) {
+		int maxNewTokens = requested == null ? properties.defaultMaxNewTokens() : requested;
+		if (maxNewTokens < 1 || maxNewTokens > properties.maxNewTokensLimit()) {
+			throw invalid("max_new_tokens", "max_new_tokens must be between 1 and " + properties.maxNewTokensLimit());
+		}
+		return maxNewTokens;
+	}
+
+	/** The sampling temperature, 0 (greedy) by default, checked. */
+	static double temperature(@Nullable Double requested) {
+		double temperature = requested == null ? 0 : requested;
+		if (!(temperature >= 0 && temperature <= 2)) {
+			throw invalid("temperature", "temperature must be between 0 (greedy) and 2");
+		}
+		return temperature;
+	}
+
+	/** Checks an image's size and header (format, pixel count) without decoding it; 400 or 413 naming the field. */
+	void checkImage(byte[] image, String field) {
 		if (image.length > properties.maxImageBytes().toBytes()) {
 			throw tooLarge("the image file has " + image.length + " bytes, more than the limit of "
-					+ properties.maxImageBytes().toBytes());
+					+ properties.maxImageBytes().toBytes(), field);
 		}
 		ImageHeader header;
 		try {
 			header = ImageHeader.read(image);
 		}
 		catch (IllegalArgumentException ex) {
-			throw invalid("image", "image: " + ex.getMessage());
+			throw invalid(field, field + ": " + ex.getMessage());
 		}
 		if (header.pixels() > properties.maxImagePixels()) {
 			throw tooLarge("the image is " + header.width() + "x" + header.height() + " = " + header.pixels()
-					+ " pixels, more than the limit of " + properties.maxImagePixels());
+					+ " pixels, more than the limit of " + properties.maxImagePixels(), field);
 		}
-		return new Checked(model, image, maxNewTokens, temperature);
 	}
 
 	private InferenceResult run(Checked checked, DemoTask task, String expression, List<String> labels) {
 		WorkerRequest request = WorkerRequest.infer(task, checked.model().path(),
 				Base64.getEncoder().encodeToString(checked.image()), expression, labels, checked.maxNewTokens(),
 				checked.temperature(), System.nanoTime());
+		return run(checked.model(), request, "image");
+	}
+
+	/**
+	 * Sends a request to the worker and maps its failures: bad input → 400 naming {@code inputField}, an unusable
+	 * checkpoint → 422, anything else → 500; a busy or dead worker → 429 or 503 (thrown by the client).
+	 */
+	InferenceResult run(CatalogModel model, WorkerRequest request, String inputField) {
 		WorkerResponse response = worker.infer(request);
 		if (response.ok() && response.result() != null) {
 			return response.result();
 		}
 		String error = String.valueOf(response.error());
 		if (WorkerResponse.BAD_INPUT.equals(response.errorKind())) {
-			throw invalid("image", error);
+			throw invalid(inputField, error);
 		}
 		if (WorkerResponse.MODEL.equals(response.errorKind())) {
 			throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "model-unusable", "Model cannot be used",
-					"Model " + checked.model().id() + " (" + checked.model().name() + "): " + error)
-				.with("modelId", checked.model().id());
+					"Model " + model.id() + " (" + model.name() + "): " + error)
+				.with("modelId", model.id());
 		}
 		throw new ApiProblem(HttpStatus.INTERNAL_SERVER_ERROR, "inference-failed", "Inference failed", error);
 	}
 
-	private static ApiProblem invalid(String field, String detail) {
+	static ApiProblem invalid(String field, String detail) {
 		return ApiProblem.badRequest("demo-invalid", detail).with("field", field);
 	}
 
-	private static ApiProblem tooLarge(String detail) {
+	private static ApiProblem tooLarge(String detail, String field) {
 		return new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "image-too-large", "Image too large", detail)
-			.with("field", "image");
+			.with("field", field);
 	}
 
 }

@@ -31,6 +31,7 @@ import org.springframework.context.ApplicationContext;
 
 import dev.vlmr1.studio.demo.DemoHttp.Answer;
 import dev.vlmr1.studio.demo.worker.PromptTemplates;
+import dev.vlmr1.studio.model.ChatMessage;
 import dev.vlmr1.studio.model.ChatTemplate;
 import dev.vlmr1.studio.model.Generation;
 import dev.vlmr1.studio.model.Generator;
@@ -272,6 +273,57 @@ class DemoApiIntegrationTests {
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
 	}
 
+	@Test
+	void chatCompletionsSpeakTheOpenAiFormat() throws Exception {
+		Path dir = DemoHttp.copyTinyCheckpoint(root.resolve("tiny-chat"));
+		String name = "tiny-chat-" + UUID.randomUUID();
+		http.register(alice.bearer(), name, dir);
+		String dataUri = "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(IMAGE));
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("model", name);
+		body.put("max_tokens", NEW_TOKENS);
+		body.put("messages", List.of(Map.of("role", "system", "content", "You are a grounding assistant."),
+				Map.of("role", "user", "content", List.of(Map.of("type", "text", "text", "Where is it? "),
+						Map.of("type", "image_url", "image_url", Map.of("url", dataUri)),
+						Map.of("type", "text", "text", " Answer briefly.")))));
+		Answer answer = http.postJson("/api/v1/chat/completions", alice.bearer(), body);
+		assertThat(answer.status()).as(answer.response().body()).isEqualTo(200);
+		JsonNode json = answer.json();
+		assertThat(json.get("object").asText()).isEqualTo("chat.completion");
+		assertThat(json.get("model").asText()).isEqualTo(name);
+		JsonNode choice = json.get("choices").get(0);
+		assertThat(choice.get("message").get("role").asText()).isEqualTo("assistant");
+		assertThat(choice.get("message").get("content").asText()).isEqualTo(directGreedy(dir,
+				List.of(ChatMessage.system("You are a grounding assistant."),
+						ChatMessage.user("Where is it? <image> Answer briefly.", 1))));
+		assertThat(choice.get("finish_reason").asText()).isIn("stop", "length");
+		JsonNode usage = json.get("usage");
+		assertThat(usage.get("total_tokens").asInt())
+			.isEqualTo(usage.get("prompt_tokens").asInt() + usage.get("completion_tokens").asInt());
+
+		// text only works too; the model list names the model
+		Answer text = http.postJson("/api/v1/chat/completions", alice.bearer(),
+				Map.of("model", name, "max_tokens", 4, "messages", List.of(Map.of("role", "user", "content", "Hi"))));
+		assertThat(text.status()).as(text.response().body()).isEqualTo(200);
+		assertThat(text.json().get("usage").get("completion_tokens").asInt()).isBetween(1, 4);
+		assertThat(http.get("/api/v1/models", alice.bearer()).json().get("data").findValuesAsText("id")).contains(name);
+
+		List<Object> remoteImage = List.of(Map.of("role", "user", "content",
+				List.of(Map.of("type", "image_url", "image_url", Map.of("url", "http://example.com/a.png")))));
+		expectProblem(http.postJson("/api/v1/chat/completions", alice.bearer(),
+				Map.of("model", name, "messages", remoteImage)), 400, "messages");
+		expectProblem(http.postJson("/api/v1/chat/completions", alice.bearer(),
+				Map.of("model", name, "stream", true, "messages", List.of(Map.of("role", "user", "content", "Hi")))),
+				400, "stream");
+		expectProblem(http.postJson("/api/v1/chat/completions", alice.bearer(),
+				Map.of("model", name, "messages", List.of(Map.of("role", "tool", "content", "Hi")))), 400, "messages");
+		expectProblem(http.postJson("/api/v1/chat/completions", alice.bearer(),
+				Map.of("model", "no-such-model", "messages", List.of(Map.of("role", "user", "content", "Hi")))), 404,
+				null);
+		expectProblem(http.postJson("/api/v1/chat/completions", alice.bearer(), Map.of("model", name)), 400,
+				"messages");
+	}
+
 	private Answer rec(TestUser user, Long model, byte[] image, String expression) throws Exception {
 		return rec(user, model, image, expression, NEW_TOKENS);
 	}
@@ -305,12 +357,17 @@ class DemoApiIntegrationTests {
 
 	/** Greedy generation with the model library in this JVM, the same prompt and image as the demo's. */
 	private static String directGreedy(Path dir, String question) throws Exception {
+		return directGreedy(dir, List.of(ChatMessage.user(question, 1)));
+	}
+
+	/** Greedy generation of the next assistant turn of a conversation about the test image. */
+	private static String directGreedy(Path dir, List<ChatMessage> messages) throws Exception {
 		BufferedImage image = ImageIO.read(IMAGE.toFile());
 		try (QwenVlModel model = QwenVlModel.load(dir);
 				QwenTokenizer tokenizer = QwenTokenizer.load(dir);
 				NDManager manager = model.manager().newSubManager()) {
 			ProcessedImages processed = ImageProcessor.fromCheckpoint(dir).process(List.of(image));
-			long[] prompt = new ChatTemplate(tokenizer).userPrompt(question, processed);
+			long[] prompt = new ChatTemplate(tokenizer).prompt(messages, processed.tokensPerImage());
 			ModelInputs inputs = ModelInputs.of(manager.create(prompt, new Shape(1, prompt.length)))
 				.withImages(manager.create(processed.pixelValues(), new Shape(processed.shape())), processed.gridThw());
 			Generation generation = new Generator(model, (ids) -> tokenizer.decode(ids, true)).generate(inputs,

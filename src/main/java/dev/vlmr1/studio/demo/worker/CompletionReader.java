@@ -32,6 +32,12 @@ final class CompletionReader {
 			double @Nullable [] rawBox, List<InferenceResult.LabelledBox> detections, List<String> problems) {
 	}
 
+	/** A free-form completion: its thinking and its last answer, if it has them; no boxes. */
+	static Reading plain(String completion) {
+		return new Reading(thinking(completion), Answers.last(completion).map(String::strip).orElse(null), null, null,
+				List.of(), List.of());
+	}
+
 	static Reading read(DemoTask task, String completion, SampleImage image) {
 		String thinking = thinking(completion);
 		if (task == DemoTask.REC) {

@@ -14,16 +14,18 @@ import org.jspecify.annotations.Nullable;
  * @param rawBox REC: the same box as the model wrote it, in its input frame
  * @param detections OVD: the labelled boxes (empty for REC, for {@code None} and for an unreadable answer)
  * @param problems OVD: why the answer or some entries could not be read
- * @param image the image's original size and the frame the model saw
+ * @param image the (first) image's original size and the frame the model saw; null for a chat without images
  * @param promptTokens prompt length in tokens (image pads included)
  * @param generatedTokens new tokens (EOS included)
+ * @param stopped whether generation ended at an end-of-sequence token (else it hit the token bound)
  * @param timing where the time went
  * @param workerPid the process that answered
  * @param cacheHit whether the model was already loaded
  */
 public record InferenceResult(String completion, @Nullable String thinking, @Nullable String answer,
 		double @Nullable [] box, double @Nullable [] rawBox, List<LabelledBox> detections, List<String> problems,
-		ImageFrame image, int promptTokens, int generatedTokens, Timing timing, long workerPid, boolean cacheHit) {
+		@Nullable ImageFrame image, int promptTokens, int generatedTokens, boolean stopped, Timing timing,
+		long workerPid, boolean cacheHit) {
 
 	/**
 	 * An image as the model saw it.

@@ -65,7 +65,7 @@ final class InferenceWorker {
 	private void dispatch(WorkerRequest request, long receivedNanos) {
 		switch (request.op()) {
 			case WorkerRequest.STATUS -> write(WorkerResponse.of(request.id(), status()));
-			case WorkerRequest.INFER -> inferenceThread.execute(() -> write(infer(request, receivedNanos)));
+			case WorkerRequest.INFER, WorkerRequest.CHAT -> inferenceThread.execute(() -> write(infer(request, receivedNanos)));
 			default -> write(WorkerResponse.failed(request.id(), WorkerResponse.BAD_INPUT, "unknown op " + request.op()));
 		}
 	}
