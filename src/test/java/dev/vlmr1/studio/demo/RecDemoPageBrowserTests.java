@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The REC demo page in headless Chromium against the real server and inference worker: log in, pick the model,
  * upload an image, type an expression, submit; the answer appears and the canvas holds the image drawn at its
- * natural size. Also: submitting without an image shows a readable error instead of calling the server.
+ * natural size (a screenshot lands in {@code target/rec-demo-page.png}). Submitting without an image shows a readable
+ * error instead of calling the server. The OVD page with a sample picture and a preselected model.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class RecDemoPageBrowserTests {
@@ -62,12 +63,8 @@ class RecDemoPageBrowserTests {
 		WebDriver browser = chromium();
 		try {
 			String base = "http://localhost:" + port;
-			browser.get(base + "/login");
-			browser.findElement(By.name("username")).sendKeys(alice.user().username());
-			browser.findElement(By.name("password")).sendKeys(alice.password());
-			browser.findElement(By.cssSelector("form button[type=submit]")).click();
+			logIn(browser, base, alice);
 			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-			wait.until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
 
 			browser.get(base + "/demo/rec");
 			new Select(browser.findElement(By.id("model"))).selectByValue(Long.toString(model));
@@ -103,10 +100,54 @@ class RecDemoPageBrowserTests {
 					for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) opaque++; }
 					return opaque;""");
 			assertThat(((Number) painted).longValue()).isEqualTo(150L * 95);
+			Files.write(Path.of("target/rec-demo-page.png"),
+					((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
 		}
 		finally {
 			browser.quit();
 		}
+	}
+
+	@Test
+	void theOvdPageDrawsTheAnswerForAPickedSampleImage() throws Exception {
+		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "Chromium is not installed");
+		TestUser bob = new TestUsers(context).create("bob");
+		Path dir = DemoHttp.copyTinyCheckpoint(
+				studio.dataDir().toAbsolutePath().resolve("browser-models-" + UUID.randomUUID()).resolve("tiny"));
+		long model = new DemoHttp(port).register(bob.bearer(), "tiny-ovd-browser", dir);
+		WebDriver browser = chromium();
+		try {
+			String base = "http://localhost:" + port;
+			logIn(browser, base, bob);
+			// "open in demo" links preselect the model
+			browser.get(base + "/demo/ovd?modelId=" + model);
+			assertThat(new Select(browser.findElement(By.id("model"))).getFirstSelectedOption().getAttribute("value"))
+				.isEqualTo(Long.toString(model));
+			browser.findElement(By.cssSelector("button.sample")).click();
+			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+			wait.until(ExpectedConditions.attributeToBe(By.id("canvas"), "data-drawn", "image"));
+			assertThat(browser.findElement(By.id("labels")).getAttribute("value")).isEqualTo("circle, square");
+			((JavascriptExecutor) browser).executeScript("arguments[0].value = '8'",
+					browser.findElement(By.id("max-new-tokens")));
+			browser.findElement(By.id("run")).click();
+			new WebDriverWait(browser, Duration.ofMinutes(2))
+				.until(ExpectedConditions.attributeToBe(By.id("canvas"), "data-drawn", "result"));
+			assertThat(browser.findElement(By.id("error")).isDisplayed()).isFalse();
+			assertThat(browser.findElement(By.id("box-summary")).getText()).isNotEmpty();
+			assertThat(browser.findElement(By.id("canvas")).getAttribute("width")).isEqualTo("320");
+		}
+		finally {
+			browser.quit();
+		}
+	}
+
+	private static void logIn(WebDriver browser, String base, TestUser user) {
+		browser.get(base + "/login");
+		browser.findElement(By.name("username")).sendKeys(user.user().username());
+		browser.findElement(By.name("password")).sendKeys(user.password());
+		browser.findElement(By.cssSelector("form button[type=submit]")).click();
+		new WebDriverWait(browser, Duration.ofSeconds(30))
+			.until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
 	}
 
 	private static WebDriver chromium() {
@@ -114,7 +155,8 @@ class RecDemoPageBrowserTests {
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(CHROMIUM.toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run");
+				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+				"--window-size=1280,1400");
 		return new ChromeDriver(options);
 	}
 
