@@ -106,6 +106,7 @@ export function setupDemo<R extends DemoResult>(
     data.append('image', image, imageName);
     data.append('max_new_tokens', $<HTMLInputElement>('max-new-tokens').value);
     data.append('temperature', $<HTMLInputElement>('temperature').value);
+    data.append('rescale', String($<HTMLInputElement>('rescale').checked));
     const missing = fields(data, null);
     if (missing) return showError(missing);
 

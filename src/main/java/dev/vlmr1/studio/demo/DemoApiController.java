@@ -39,14 +39,15 @@ class DemoApiController {
 	 * @param labels OVD: comma-separated labels
 	 * @param maxNewTokens generation bound
 	 * @param temperature 0 for greedy
+	 * @param rescale false to get boxes as the model wrote them (its input frame) in {@code box} too
 	 */
 	record JsonRequest(@Nullable String image, @JsonAlias("model_id") @Nullable Long modelId,
 			@Nullable String expression, @Nullable String labels,
 			@JsonProperty("max_new_tokens") @JsonAlias("maxNewTokens") @Nullable Integer maxNewTokens,
-			@Nullable Double temperature) {
+			@Nullable Double temperature, @Nullable Boolean rescale) {
 
 		DemoInput toInput() {
-			return new DemoInput(decode(image), modelId, expression, labels, maxNewTokens, temperature);
+			return new DemoInput(decode(image), modelId, expression, labels, maxNewTokens, temperature, rescale);
 		}
 
 	}
@@ -66,9 +67,11 @@ class DemoApiController {
 			@RequestParam(required = false) @Nullable String modelId,
 			@RequestParam(required = false) @Nullable String expression,
 			@RequestParam(name = "max_new_tokens", required = false) @Nullable String maxNewTokens,
-			@RequestParam(required = false) @Nullable String temperature) {
+			@RequestParam(required = false) @Nullable String temperature,
+			@RequestParam(required = false) @Nullable String rescale) {
 		return demos.rec(user, new DemoInput(bytes(image), longParam("modelId", modelId), expression, null,
-				intParam("max_new_tokens", maxNewTokens), doubleParam("temperature", temperature)));
+				intParam("max_new_tokens", maxNewTokens), doubleParam("temperature", temperature),
+				booleanParam("rescale", rescale)));
 	}
 
 	@PostMapping(path = { "/api/demo/rec", "/demo/rec/predict" }, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -82,9 +85,11 @@ class DemoApiController {
 			@RequestParam(required = false) @Nullable String modelId,
 			@RequestParam(required = false) @Nullable String labels,
 			@RequestParam(name = "max_new_tokens", required = false) @Nullable String maxNewTokens,
-			@RequestParam(required = false) @Nullable String temperature) {
+			@RequestParam(required = false) @Nullable String temperature,
+			@RequestParam(required = false) @Nullable String rescale) {
 		return demos.ovd(user, new DemoInput(bytes(image), longParam("modelId", modelId), null, labels,
-				intParam("max_new_tokens", maxNewTokens), doubleParam("temperature", temperature)));
+				intParam("max_new_tokens", maxNewTokens), doubleParam("temperature", temperature),
+				booleanParam("rescale", rescale)));
 	}
 
 	@PostMapping(path = { "/api/demo/ovd", "/demo/ovd/predict" }, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -177,6 +182,18 @@ class DemoApiController {
 			throw ApiProblem.badRequest("demo-invalid", name + " must be a number, got '" + abbreviate(value) + "'")
 				.with("field", name);
 		}
+	}
+
+	private static @Nullable Boolean booleanParam(String name, @Nullable String value) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+			case "true", "on", "1" -> true;
+			case "false", "off", "0" -> false;
+			default -> throw ApiProblem.badRequest("demo-invalid", name + " must be true or false, got '"
+					+ abbreviate(value) + "'").with("field", name);
+		};
 	}
 
 	private static String abbreviate(String value) {

@@ -14,9 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param labels OVD: comma-separated labels
  * @param maxNewTokens generation bound (default from the settings)
  * @param temperature 0 (default) for greedy decoding
+ * @param rescale whether boxes are mapped to the original image (default true)
  */
 record DemoInput(byte @Nullable [] image, @Nullable Long modelId, @Nullable String expression,
-		@Nullable String labels, @Nullable Integer maxNewTokens, @Nullable Double temperature) {
+		@Nullable String labels, @Nullable Integer maxNewTokens, @Nullable Double temperature,
+		@Nullable Boolean rescale) {
 
 	/** The labels split at commas, trimmed, empty ones and repeats dropped. */
 	List<String> labelList() {

@@ -68,7 +68,7 @@ class DemoService {
 		return DemoResponses.Ovd.of(checked.model().id(), labels, result);
 	}
 
-	private record Checked(CatalogModel model, byte[] image, int maxNewTokens, double temperature) {
+	private record Checked(CatalogModel model, byte[] image, int maxNewTokens, double temperature, boolean rescale) {
 	}
 
 	private Checked check(CurrentUser user, DemoInput input) {
@@ -83,7 +83,7 @@ class DemoService {
 		}
 		CatalogModel model = catalog.get(user, input.modelId());
 		checkImage(image, "image");
-		return new Checked(model, image, maxNewTokens, temperature);
+		return new Checked(model, image, maxNewTokens, temperature, !Boolean.FALSE.equals(input.rescale()));
 	}
 
 	/** The generation bound, defaulted and checked. */
@@ -126,7 +126,7 @@ class DemoService {
 	private InferenceResult run(Checked checked, DemoTask task, String expression, List<String> labels) {
 		WorkerRequest request = WorkerRequest.infer(task, checked.model().path(),
 				Base64.getEncoder().encodeToString(checked.image()), expression, labels, checked.maxNewTokens(),
-				checked.temperature(), System.nanoTime());
+				checked.temperature(), System.nanoTime(), checked.rescale());
 		return run(checked.model(), request, "image");
 	}
 

@@ -174,6 +174,9 @@ class DemoApiIntegrationTests {
 		fields.put("max_new_tokens", "lots");
 		expectProblem(http.multipart("/api/demo/rec", alice.bearer(), fields, image), 400, "max_new_tokens");
 		fields = recFields(model, EXPRESSION);
+		fields.put("rescale", "maybe");
+		expectProblem(http.multipart("/api/demo/rec", alice.bearer(), fields, image), 400, "rescale");
+		fields = recFields(model, EXPRESSION);
 		fields.put("temperature", "-1");
 		expectProblem(http.multipart("/api/demo/rec", alice.bearer(), fields, image), 400, "temperature");
 		expectProblem(http.multipart("/api/demo/ovd", alice.bearer(), recFields(model, EXPRESSION), image), 400,

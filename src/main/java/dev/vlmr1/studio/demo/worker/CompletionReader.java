@@ -2,6 +2,7 @@ package dev.vlmr1.studio.demo.worker;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,12 +39,17 @@ final class CompletionReader {
 				List.of(), List.of());
 	}
 
-	static Reading read(DemoTask task, String completion, SampleImage image) {
+	/**
+	 * Reads a task's completion.
+	 * @param rescale map boxes from the model's input frame to the original image; false keeps them as written
+	 */
+	static Reading read(DemoTask task, String completion, SampleImage image, boolean rescale) {
+		UnaryOperator<Box> toOriginal = rescale ? image::toOriginal : UnaryOperator.identity();
 		String thinking = thinking(completion);
 		if (task == DemoTask.REC) {
 			String answer = Answers.first(completion).map(String::strip).orElse(null);
 			Optional<Box> raw = BoxParser.recPrediction(completion);
-			return new Reading(thinking, answer, raw.map((b) -> image.toOriginal(b).toArray()).orElse(null),
+			return new Reading(thinking, answer, raw.map((b) -> toOriginal.apply(b).toArray()).orElse(null),
 					raw.map(Box::toArray).orElse(null), List.of(), List.of());
 		}
 		Optional<String> answer = Answers.last(completion);
@@ -53,7 +59,7 @@ final class CompletionReader {
 		DetectionList parsed = DetectionParser.parse(answer.get());
 		List<InferenceResult.LabelledBox> boxes = parsed.detections()
 			.stream()
-			.map((Detection d) -> new InferenceResult.LabelledBox(d.label(), image.toOriginal(d.box()).toArray(),
+			.map((Detection d) -> new InferenceResult.LabelledBox(d.label(), toOriginal.apply(d.box()).toArray(),
 					d.box().toArray()))
 			.toList();
 		return new Reading(thinking, answer.get().strip(), null, null, boxes, parsed.problems());

@@ -101,7 +101,7 @@ final class DemoInference {
 		boolean stopped = tokens.length > 0 && model.config().eosTokenIds().contains(tokens[tokens.length - 1]);
 		SampleImage frame = images.isEmpty() ? null : frame(images.get(0), processed.gridThw()[0]);
 		CompletionReader.Reading reading = (request.task() != null && frame != null)
-				? CompletionReader.read(request.task(), completion, frame) : CompletionReader.plain(completion);
+				? CompletionReader.read(request.task(), completion, frame, request.rescale()) : CompletionReader.plain(completion);
 		InferenceResult.ImageFrame imageFrame = frame == null ? null
 				: new InferenceResult.ImageFrame(frame.width(), frame.height(), frame.inputWidth(), frame.inputHeight());
 		InferenceResult.Timing timing = new InferenceResult.Timing(millis(start - queuedNanos), loadMs,

@@ -19,10 +19,13 @@ import org.jspecify.annotations.Nullable;
  * @param seed sampler seed when sampling
  * @param messages {@code chat}: the conversation, images marked with {@code <image>} in the turns' text
  * @param images {@code chat}: the conversation's images in order, base64
+ * @param rescale map boxes from the model's input frame to the original image (false: the model was trained on
+ * boxes in original pixels, as VLM-R1's OVD data was)
  */
 public record WorkerRequest(long id, String op, @Nullable DemoTask task, @Nullable String checkpoint,
 		@Nullable String image, @Nullable String expression, @Nullable List<String> labels, int maxNewTokens,
-		double temperature, long seed, @Nullable List<ChatTurn> messages, @Nullable List<String> images) {
+		double temperature, long seed, @Nullable List<ChatTurn> messages, @Nullable List<String> images,
+		boolean rescale) {
 
 	public static final String INFER = "infer";
 
@@ -42,25 +45,25 @@ public record WorkerRequest(long id, String op, @Nullable DemoTask task, @Nullab
 
 	/** A demo request (its id is assigned when it is sent). */
 	public static WorkerRequest infer(DemoTask task, String checkpoint, String imageBase64, String expression,
-			List<String> labels, int maxNewTokens, double temperature, long seed) {
+			List<String> labels, int maxNewTokens, double temperature, long seed, boolean rescale) {
 		return new WorkerRequest(0, INFER, task, checkpoint, imageBase64, expression, List.copyOf(labels), maxNewTokens,
-				temperature, seed, null, null);
+				temperature, seed, null, null, rescale);
 	}
 
 	/** A free-form conversation (the chat-completions endpoint): the answer is the assistant's next turn. */
 	public static WorkerRequest chat(String checkpoint, List<ChatTurn> messages, List<String> imagesBase64,
 			int maxNewTokens, double temperature, long seed) {
 		return new WorkerRequest(0, CHAT, null, checkpoint, null, null, null, maxNewTokens, temperature, seed,
-				List.copyOf(messages), List.copyOf(imagesBase64));
+				List.copyOf(messages), List.copyOf(imagesBase64), false);
 	}
 
 	public static WorkerRequest status() {
-		return new WorkerRequest(0, STATUS, null, null, null, null, null, 0, 0, 0, null, null);
+		return new WorkerRequest(0, STATUS, null, null, null, null, null, 0, 0, 0, null, null, false);
 	}
 
 	public WorkerRequest withId(long newId) {
 		return new WorkerRequest(newId, op, task, checkpoint, image, expression, labels, maxNewTokens, temperature, seed,
-				messages, images);
+				messages, images, rescale);
 	}
 
 }

@@ -27,22 +27,24 @@ class CompletionReaderTests {
 		CompletionReader.Reading r = CompletionReader.read(DemoTask.REC,
 				"<think> the circle is left </think><answer>{\"bbox_2d\": [28, 14, 140, 70]}</answer>"
 						+ "<answer>[0, 0, 1, 1]</answer>",
-				IMAGE);
+				IMAGE, true);
 		assertThat(r.thinking()).isEqualTo("the circle is left");
 		assertThat(r.answer()).isEqualTo("{\"bbox_2d\": [28, 14, 140, 70]}");
 		assertThat(r.rawBox()).containsExactly(28, 14, 140, 70);
 		assertThat(r.box()).containsExactly(new double[] { 30, 20, 150, 100 }, within(1e-9));
 		assertThat(r.detections()).isEmpty();
+		assertThat(CompletionReader.read(DemoTask.REC, "<answer>[28, 14, 140, 70]</answer>", IMAGE, false).box())
+			.containsExactly(28, 14, 140, 70);
 	}
 
 	@Test
 	void recWithoutABoxOrTagsHasNulls() {
-		CompletionReader.Reading r = CompletionReader.read(DemoTask.REC, "<answer>[1.5, 2, 3, 4]</answer>", IMAGE);
+		CompletionReader.Reading r = CompletionReader.read(DemoTask.REC, "<answer>[1.5, 2, 3, 4]</answer>", IMAGE, true);
 		assertThat(r.thinking()).isNull();
 		assertThat(r.answer()).isEqualTo("[1.5, 2, 3, 4]");
 		assertThat(r.box()).isNull();
 		assertThat(r.rawBox()).isNull();
-		CompletionReader.Reading none = CompletionReader.read(DemoTask.REC, "just words", IMAGE);
+		CompletionReader.Reading none = CompletionReader.read(DemoTask.REC, "just words", IMAGE, true);
 		assertThat(none.answer()).isNull();
 		assertThat(none.box()).isNull();
 	}
@@ -51,16 +53,21 @@ class CompletionReaderTests {
 	void ovdReadsTheLastAnswerAsLabelledBoxes() {
 		String completion = "<think>two</think><answer>```json\n[{\"bbox_2d\": [0, 0, 28, 14], \"label\": \"circle\"},"
 				+ " {\"bbox_2d\": [140, 70, 280, 140], \"label\": \"square\"}, {\"label\": \"broken\"}]\n```</answer>";
-		CompletionReader.Reading r = CompletionReader.read(DemoTask.OVD, completion, IMAGE);
+		CompletionReader.Reading r = CompletionReader.read(DemoTask.OVD, completion, IMAGE, true);
 		assertThat(r.detections()).hasSize(2);
 		assertThat(r.detections().get(1).label()).isEqualTo("square");
 		assertThat(r.detections().get(1).box()).containsExactly(new double[] { 150, 100, 300, 200 }, within(1e-9));
 		assertThat(r.detections().get(1).rawBox()).containsExactly(140, 70, 280, 140);
 		assertThat(r.problems()).singleElement().asString().contains("entry 2");
 
-		assertThat(CompletionReader.read(DemoTask.OVD, "<answer>None</answer>", IMAGE).detections()).isEmpty();
-		assertThat(CompletionReader.read(DemoTask.OVD, "<answer>oops</answer>", IMAGE).problems()).isNotEmpty();
-		assertThat(CompletionReader.read(DemoTask.OVD, "no answer", IMAGE).problems()).containsExactly("no <answer> block");
+		// without rescaling the boxes stay as written (VLM-R1's OVD data was in original pixels)
+		CompletionReader.Reading kept = CompletionReader.read(DemoTask.OVD, completion, IMAGE, false);
+		assertThat(kept.detections().get(1).box()).containsExactly(140, 70, 280, 140);
+
+		assertThat(CompletionReader.read(DemoTask.OVD, "<answer>None</answer>", IMAGE, true).detections()).isEmpty();
+		assertThat(CompletionReader.read(DemoTask.OVD, "<answer>oops</answer>", IMAGE, true).problems()).isNotEmpty();
+		assertThat(CompletionReader.read(DemoTask.OVD, "no answer", IMAGE, true).problems())
+			.containsExactly("no <answer> block");
 	}
 
 	@Test
