@@ -27,7 +27,7 @@ record ComparedRun(long id, String name, String type, RunState state, Model mode
 	record Model(long id, @Nullable String name) {
 	}
 
-	@Nullable FinalMetric finalOf(String metric) {
+	public @Nullable FinalMetric finalOf(String metric) {
 		return finals.stream().filter(f -> f.metric().equals(metric)).findFirst().orElse(null);
 	}
 

@@ -12,12 +12,12 @@ import java.util.List;
 record Comparison(List<ComparedRun> runs, List<String> metrics) {
 
 	/** The run ids, comma-separated, for links to the same comparison. */
-	String runIds() {
+	public String runIds() {
 		return String.join(",", runs.stream().map(r -> Long.toString(r.id())).toList());
 	}
 
 	/** Every compared hyperparameter name, in first-seen order (SFT and GRPO runs have different ones). */
-	List<String> hyperparameterNames() {
+	public List<String> hyperparameterNames() {
 		return runs.stream().flatMap(r -> r.hyperparameters().keySet().stream()).distinct().toList();
 	}
 

@@ -39,12 +39,12 @@ record FinalMetric(String metric, boolean eval, MetricDirection direction, int l
 	}
 
 	/** The last value as the page shows it. */
-	String lastText() {
+	public String lastText() {
 		return format(last);
 	}
 
 	/** The best value as the page shows it, or an empty string. */
-	String bestText() {
+	public String bestText() {
 		return best == null ? "" : format(best);
 	}
 
