@@ -115,6 +115,11 @@ class RunApiController {
 		return Map.of("metrics", telemetry.allMetrics(run.id().value()));
 	}
 
+	@GetMapping("/{id}/attempts")
+	List<RunAttempt> attempts(@AuthenticationPrincipal @Nullable CurrentUser user, @PathVariable long id) {
+		return runs.attempts(access.require(id, user).id());
+	}
+
 	@GetMapping("/{id}/checkpoints")
 	List<Map<String, Object>> checkpoints(@AuthenticationPrincipal @Nullable CurrentUser user, @PathVariable long id) {
 		return telemetry.checkpoints(access.require(id, user).id().value());

@@ -42,6 +42,12 @@ public class RunManagement {
 		this.events = events;
 	}
 
+	/** Every claim of the run so far, with how each ended (the attempt history). */
+	@Transactional(readOnly = true)
+	public List<RunAttempt> attempts(RunId id) {
+		return runs.attempts(id.value());
+	}
+
 	/** The checkpoints a run registered, by step (for resume, evaluation and the demos). */
 	@Transactional(readOnly = true)
 	public List<Checkpoint> checkpoints(RunId id) {
@@ -202,7 +208,7 @@ public class RunManagement {
 			RunState target = run.state() == RunState.CANCELLING ? RunState.CANCELLED
 					: run.attempt() < run.maxAttempts() ? RunState.QUEUED : RunState.FAILED;
 			String reason = "WORKER_LOST: lease expired on attempt " + run.attempt() + " of " + run.maxAttempts();
-			if (runs.transition(run.id().value(), run.version(), run.state(), target, reason)) {
+			if (runs.transition(run.id().value(), run.version(), run.state(), target, reason, "LOST")) {
 				events.publishEvent(new RunStateChanged(run.id(), run.state(), target));
 				moved++;
 			}
