@@ -76,6 +76,8 @@ class CompareApiIntegrationTests {
 			.andExpect(jsonPath("$.metrics").value(contains("eval/ood/rec_accuracy", "eval/rec_accuracy", "reward",
 					"loss", "kl")))
 			.andExpect(jsonPath("$.runs[*].id").value(contains((int) grpo, (int) sft)))
+			.andExpect(jsonPath("$.runIds").doesNotExist())
+			.andExpect(jsonPath("$.runs[0].finals[0].lastText").doesNotExist())
 			.andExpect(jsonPath("$.runs[0].name").value("#" + grpo + " grpo · tiny-base"))
 			.andExpect(jsonPath("$.runs[0].type").value("grpo"))
 			.andExpect(jsonPath("$.runs[0].state").value("SUCCEEDED"))

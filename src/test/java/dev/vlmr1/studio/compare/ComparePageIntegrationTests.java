@@ -77,7 +77,12 @@ class ComparePageIntegrationTests {
 					containsString("href=\"/compare.csv?runs=" + grpo + "," + sft + "\""), containsString("Download CSV"),
 					containsString("data-data-url=\"/compare/data?runs=" + grpo + "," + sft + "\""),
 					containsString("/app/compare-charts.js"), containsString("value=\"" + sft + "\" checked"),
-					containsString("state-SUCCEEDED"))));
+					containsString("state-SUCCEEDED"))))
+			// the better final value is marked; key hyperparameters side by side (SFT has no G)
+			.andExpect(content().string(allOf(containsString("<strong>0.625</strong><span class=\"ok lead\""),
+					not(containsString("<strong>0.4375</strong><span")),
+					containsString("<td><code>num_generations</code></td>\n        <td>4</td>\n        <td>—</td>"),
+					containsString("<td><code>learning_rate</code></td>\n        <td>1.0E-5</td>\n        <td>1.0E-5</td>"))));
 
 		mvc.perform(get("/compare.csv?runs=" + grpo + "," + sft).with(alice.page()))
 			.andExpect(status().isOk())
