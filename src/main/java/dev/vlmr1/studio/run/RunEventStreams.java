@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -31,7 +32,7 @@ import dev.vlmr1.studio.web.ApiProblem;
  * run's terminal state.
  */
 @Component
-class RunEventStreams implements SmartLifecycle {
+class RunEventStreams implements SmartLifecycle, DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(RunEventStreams.class);
 
@@ -162,6 +163,14 @@ class RunEventStreams implements SmartLifecycle {
 			s.emitter.complete();
 			close(s);
 		});
+	}
+
+	/**
+	 * The scheduler lives as long as the bean, not the lifecycle: a stopped context may be started again (the
+	 * test framework pauses cached contexts that way).
+	 */
+	@Override
+	public void destroy() {
 		scheduler.shutdownNow();
 	}
 
