@@ -1,0 +1,20 @@
+package dev.vlmr1.studio.reward;
+
+import java.util.Locale;
+
+/** The JSON type of a reward function parameter. */
+public enum ParamType {
+
+	INT, NUMBER, STRING, BOOLEAN, ENUM;
+
+	/** The lower-case name used in JSON and in the UI ({@code int}, {@code number}, …). */
+	public String jsonName() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+	@Override
+	public String toString() {
+		return jsonName();
+	}
+
+}
