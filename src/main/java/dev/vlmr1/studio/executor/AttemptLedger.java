@@ -1,0 +1,233 @@
+package dev.vlmr1.studio.executor;
+
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.vlmr1.studio.run.LeaseLostException;
+import dev.vlmr1.studio.run.RunDetails;
+import dev.vlmr1.studio.run.RunId;
+import dev.vlmr1.studio.run.RunManagement;
+import dev.vlmr1.studio.run.RunState;
+import dev.vlmr1.studio.web.ApiProblem;
+
+/**
+ * Attempts of runs ({@code run_attempts}) kept in step with the run module's queue: each worker call goes
+ * through {@link RunManagement} (fenced by the lease token) and updates the attempt row in the same
+ * transaction, so a zombie's call changes neither.
+ *
+ * <p>Also the supervisor's side: the dispatcher ends an attempt whose process died, and the sweeper marks
+ * attempts whose lease lapsed as LOST; both act only while the run is still held by that attempt.
+ */
+class AttemptLedger implements WorkerBackend {
+
+	private static final int CONFLICT_RETRIES = 5;
+
+	private final RunManagement runs;
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate tx;
+
+	private final RetryPolicy retry;
+
+	AttemptLedger(RunManagement runs, JdbcClient jdbc, PlatformTransactionManager transactions, RetryPolicy retry) {
+		this.runs = runs;
+		this.jdbc = jdbc;
+		this.tx = new TransactionTemplate(transactions);
+		this.retry = retry;
+	}
+
+	JdbcClient jdbc() {
+		return jdbc;
+	}
+
+	RetryPolicy retryPolicy() {
+		return retry;
+	}
+
+	@Override
+	public Optional<Assignment> claim(String workerId) {
+		return inTx(() -> runs.claimNext(workerId).map(claim -> {
+			long id = claim.id().value();
+			// an attempt still marked RUNNING lost its lease before the sweeper noticed
+			jdbc.sql("""
+					UPDATE run_attempts SET state = 'LOST', failure = 'WORKER_LOST', ended_at = now(),
+					  reason = 'lease lost; superseded by attempt ' || ? WHERE run_id = ? AND state = 'RUNNING'""")
+				.params(claim.attempt(), id)
+				.update();
+			jdbc.sql("INSERT INTO run_attempts (run_id, attempt_no, worker_id, state) VALUES (?, ?, ?, 'RUNNING')")
+				.params(id, claim.attempt(), workerId)
+				.update();
+			List<CheckpointStore.ResumePoint> checkpoints = jdbc.sql("SELECT step, path FROM checkpoints WHERE run_id = ? ORDER BY step")
+				.param(id)
+				.query((rs, n) -> new CheckpointStore.ResumePoint(rs.getInt(1), Path.of(rs.getString(2))))
+				.list();
+			return new Assignment(claim.details(), claim.attempt(), claim.leaseToken(), checkpoints);
+		}));
+	}
+
+	@Override
+	public RunState heartbeat(Assignment a) {
+		return runs.heartbeat(a.runId(), a.leaseToken());
+	}
+
+	@Override
+	public void startAt(Assignment a, int step) {
+		inTx(() -> {
+			runs.archiveMetricsAfter(a.runId(), a.leaseToken(), step);
+			return jdbc.sql("""
+					UPDATE run_attempts SET resumed_from_step = ?, last_step = ?, progress_at = now()
+					WHERE run_id = ? AND attempt_no = ? AND state = 'RUNNING'""")
+				.params(step, step, a.runId().value(), a.attempt())
+				.update();
+		});
+	}
+
+	@Override
+	public void reportStep(Assignment a, int step, Map<String, Double> metrics) {
+		inTx(() -> {
+			runs.recordMetrics(a.runId(), a.leaseToken(), step, metrics);
+			return jdbc.sql("""
+					UPDATE run_attempts SET progress_at = CASE WHEN ? > last_step THEN now() ELSE progress_at END,
+					  last_step = greatest(last_step, ?) WHERE run_id = ? AND attempt_no = ? AND state = 'RUNNING'""")
+				.params(step, step, a.runId().value(), a.attempt())
+				.update();
+		});
+	}
+
+	@Override
+	public void commitCheckpoint(Assignment a, int step, Path dir) {
+		runs.recordCheckpoint(a.runId(), a.leaseToken(), step, dir.toString());
+	}
+
+	@Override
+	public AttemptResult complete(Assignment a, String logTail) {
+		return retryOnConflict(() -> inTx(() -> {
+			RunDetails run = runs.find(a.runId()).orElseThrow(() -> new LeaseLostException(a.runId()));
+			if (run.state() == RunState.CANCELLING) {
+				runs.finish(a.runId(), a.leaseToken(), RunState.CANCELLED, "cancelled");
+				endAttempt(a.runId(), a.attempt(), "CANCELLED", null, null, "cancelled", logTail, null);
+				return AttemptResult.CANCELLED;
+			}
+			runs.finish(a.runId(), a.leaseToken(), RunState.SUCCEEDED, null);
+			endAttempt(a.runId(), a.attempt(), "SUCCEEDED", null, null, null, logTail, null);
+			return AttemptResult.SUCCEEDED;
+		}));
+	}
+
+	@Override
+	public void fail(Assignment a, FailureKind kind, String reason, String logTail) {
+		retryOnConflict(() -> inTx(() -> failHeld(a.runId(), a.attempt(), a.leaseToken(), kind, reason, null, logTail)));
+	}
+
+	/**
+	 * Ends attempt {@code attemptNo} for a supervisor that saw its worker die (exit code, log tail) or stall:
+	 * the run is re-queued or failed as if the worker had reported the failure itself. An attempt that no
+	 * longer holds its run is only marked LOST.
+	 * @return whether the attempt still held the run
+	 */
+	boolean failAttempt(long runId, int attemptNo, FailureKind kind, String reason, @Nullable Integer exitCode,
+			String logTail) {
+		return retryOnConflict(() -> inTx(() -> {
+			UUID token = currentToken(runId, attemptNo);
+			if (token == null) {
+				endAttempt(new RunId(runId), attemptNo, "LOST", kind, exitCode, reason, logTail, null);
+				return false;
+			}
+			failHeld(new RunId(runId), attemptNo, token, kind, reason, exitCode, logTail);
+			return true;
+		}));
+	}
+
+	/** Keeps the exit code and log tail of a worker process with its (already ended) attempt. */
+	void recordExit(long runId, int attemptNo, int exitCode, String logTail) {
+		jdbc.sql("""
+				UPDATE run_attempts SET exit_code = coalesce(exit_code, ?), log_tail = CASE WHEN ? = '' THEN log_tail ELSE ? END
+				WHERE run_id = ? AND attempt_no = ?""")
+			.params(exitCode, logTail, logTail, runId, attemptNo)
+			.update();
+	}
+
+	/** The attempt a worker id took, if it claimed one: {@code [runId, attemptNo]}. */
+	Optional<long[]> attemptOf(String workerId) {
+		return jdbc.sql("SELECT run_id, attempt_no FROM run_attempts WHERE worker_id = ? ORDER BY started_at DESC LIMIT 1")
+			.param(workerId)
+			.query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) })
+			.optional();
+	}
+
+	private Boolean failHeld(RunId id, int attemptNo, UUID token, FailureKind kind, String reason,
+			@Nullable Integer exitCode, String logTail) {
+		RunDetails run = runs.find(id).orElseThrow(() -> new LeaseLostException(id));
+		String why = kind + ": " + reason;
+		if (run.state() == RunState.CANCELLING) {
+			runs.finish(id, token, RunState.CANCELLED, "cancelled; attempt ended with " + why);
+			endAttempt(id, attemptNo, "CANCELLED", kind, exitCode, reason, logTail, null);
+			return false;
+		}
+		boolean again = retry.retries(kind, attemptNo, run.maxAttempts());
+		runs.finish(id, token, again ? RunState.QUEUED : RunState.FAILED, why);
+		Timestamp retryAt = null;
+		if (again) {
+			retryAt = jdbc.sql("UPDATE runs SET retry_at = now() + make_interval(secs => ?) WHERE id = ? RETURNING retry_at")
+				.params(retry.backoff(attemptNo).toMillis() / 1000.0, id.value())
+				.query(Timestamp.class)
+				.single();
+		}
+		endAttempt(id, attemptNo, "FAILED", kind, exitCode, reason, logTail, retryAt);
+		return again;
+	}
+
+	private @Nullable UUID currentToken(long runId, int attemptNo) {
+		return jdbc.sql("""
+				SELECT lease_token FROM runs WHERE id = ? AND attempt = ? AND state IN ('RUNNING', 'CANCELLING')
+				  AND lease_token IS NOT NULL FOR UPDATE""")
+			.params(runId, attemptNo)
+			.query(UUID.class)
+			.optional()
+			.orElse(null);
+	}
+
+	private void endAttempt(RunId id, int attemptNo, String state, @Nullable FailureKind kind, @Nullable Integer exitCode,
+			@Nullable String reason, String logTail, @Nullable Timestamp retryAt) {
+		jdbc.sql("""
+				UPDATE run_attempts SET state = ?, failure = ?, exit_code = ?, reason = ?, log_tail = ?, retry_at = ?,
+				  ended_at = now() WHERE run_id = ? AND attempt_no = ? AND state = 'RUNNING'""")
+			.params(state, kind == null ? null : kind.name(), exitCode, reason, logTail.isEmpty() ? null : logTail, retryAt,
+					id.value(), attemptNo)
+			.update();
+	}
+
+	private <T> T inTx(Supplier<T> work) {
+		return tx.execute(status -> work.get());
+	}
+
+	/** A finish that lost a race (a cancel moved the run) is decided again on the new state. */
+	private static <T> T retryOnConflict(Supplier<T> work) {
+		for (int i = 1;; i++) {
+			try {
+				return work.get();
+			}
+			catch (LeaseLostException ex) {
+				throw ex;
+			}
+			catch (ApiProblem ex) {
+				if (ex.getStatusCode().value() != 409 || i == CONFLICT_RETRIES) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+}
