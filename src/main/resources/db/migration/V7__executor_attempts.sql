@@ -6,6 +6,8 @@ CREATE TABLE run_attempts (
     run_id            BIGINT       NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     attempt_no        INT          NOT NULL CHECK (attempt_no >= 1),
     worker_id         VARCHAR(200) NOT NULL,
+    -- the fencing token this attempt held (runs.lease_token while it was current)
+    lease_token       UUID         NOT NULL,
     state             VARCHAR(10)  NOT NULL
         CHECK (state IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'LOST', 'CANCELLED')),
     -- failure class (SETUP, DATA, OOM, NAN_LOSS, WORKER_LOST, NO_PROGRESS, FATAL_EXIT, ERROR, ...)

@@ -66,8 +66,8 @@ class AttemptLedger implements WorkerBackend {
 					  reason = 'lease lost; superseded by attempt ' || ? WHERE run_id = ? AND state = 'RUNNING'""")
 				.params(claim.attempt(), id)
 				.update();
-			jdbc.sql("INSERT INTO run_attempts (run_id, attempt_no, worker_id, state) VALUES (?, ?, ?, 'RUNNING')")
-				.params(id, claim.attempt(), workerId)
+			jdbc.sql("INSERT INTO run_attempts (run_id, attempt_no, worker_id, lease_token, state) VALUES (?, ?, ?, ?, 'RUNNING')")
+				.params(id, claim.attempt(), workerId, claim.leaseToken())
 				.update();
 			List<CheckpointStore.ResumePoint> checkpoints = jdbc.sql("SELECT step, path FROM checkpoints WHERE run_id = ? ORDER BY step")
 				.param(id)
