@@ -200,6 +200,12 @@ class LocalProcessDispatcher implements SmartLifecycle {
 		ScheduledExecutorService s = scheduler;
 		if (s != null) {
 			s.shutdownNow();
+			try {
+				s.awaitTermination(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 			scheduler = null;
 		}
 		// their leases lapse and the sweeper (here or elsewhere) re-queues the runs

@@ -117,13 +117,7 @@ abstract class ExecutorTestSupport {
 
 	/** Starts a real worker process ({@code worker --max-runs 1}) on this test's database. */
 	protected Process startWorkerProcess(String workerId, String... extraArgs) {
-		Map<String, String> childSettings = new HashMap<>();
-		childSettings.put("studio.data-dir", dataDir.toString());
-		childSettings.put("studio.runs.lease", "PT5S");
-		childSettings.put("studio.executor.heartbeat", "PT1S");
-		childSettings.put("studio.executor.poll-interval", "PT0.1S");
-		WorkerLaunch launch = WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "128m", 1, "-Xss512k"),
-				childSettings, WorkerLaunch.databaseEnvironment(jdbcUrl, "postgres", ""));
+		WorkerLaunch launch = workerLaunch();
 		List<String> args = new ArrayList<>(List.of("--worker-id", workerId));
 		args.addAll(List.of(extraArgs));
 		Path logFile = dataDir.resolve(workerId + ".log");
@@ -138,6 +132,18 @@ abstract class ExecutorTestSupport {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** How this test's worker processes start: small heap, one processor, the test timings. */
+	protected WorkerLaunch workerLaunch() {
+		Map<String, String> childSettings = new HashMap<>();
+		childSettings.put("studio.data-dir", dataDir.toString());
+		childSettings.put("studio.runs.lease", "PT5S");
+		childSettings.put("studio.executor.heartbeat", "PT1S");
+		childSettings.put("studio.executor.poll-interval", "PT0.1S");
+		childSettings.put("studio.executor.fatal-exit-codes", "42");
+		return WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "128m", 1, "-Xss512k"), childSettings,
+				WorkerLaunch.databaseEnvironment(jdbcUrl, "postgres", ""));
 	}
 
 	protected String processLog(String workerId) {
