@@ -65,6 +65,11 @@ public final class WorkerMain {
 			Thread.currentThread().interrupt();
 			return 0;
 		}
+		catch (org.springframework.beans.BeansException ex) {
+			Throwable root = ex.getMostSpecificCause();
+			System.err.println("worker: cannot start: " + root.getMessage());
+			return 2;
+		}
 	}
 
 	/** A zombie stops at once: its trainer may be stuck where no interrupt reaches. */
