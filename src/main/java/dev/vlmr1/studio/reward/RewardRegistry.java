@@ -20,7 +20,13 @@ public final class RewardRegistry {
 
 	/** VLM-R1's accu_reward_method names that differ from ours. */
 	private static final Map<String, String> VLMR1_METHODS = Map.of("mcq", "choice", "all_match", "exact",
-			"odLength", "od_length", "map", "od_ap50", "default", "fuzzy");
+			"odLength", "od_length", "map", "od_ap50");
+
+	/**
+	 * The method VLM-R1 writes when a dataset names none: the configuration's own accuracy function applies. (VLM-R1
+	 * ran a math-verify/numeric/fuzzy cascade there; a configuration says explicitly what it wants instead.)
+	 */
+	public static final String DEFAULT_METHOD = "default";
 
 	private final Map<String, RewardFunctionSpec> specs = new LinkedHashMap<>();
 
@@ -44,8 +50,8 @@ public final class RewardRegistry {
 
 	/**
 	 * Maps a sample's {@code accu_reward_method} to an accuracy function name: our names are taken as they are,
-	 * VLM-R1's ({@code mcq}, {@code all_match}, {@code odLength}, {@code map}, {@code default}) are translated.
-	 * @return the function name, or empty when the method is unknown (or not an accuracy function)
+	 * VLM-R1's ({@code mcq}, {@code all_match}, {@code odLength}, {@code map}) are translated.
+	 * @return the function name, or empty when the method is {@code default}, unknown or not an accuracy function
 	 */
 	public Optional<String> accuracyFunctionFor(@Nullable String method) {
 		if (method == null || method.isBlank()) {
@@ -60,7 +66,35 @@ public final class RewardRegistry {
 	public List<String> knownAccuracyMethods() {
 		List<String> methods = new ArrayList<>(RewardSpecs.ACCURACY_NAMES);
 		VLMR1_METHODS.keySet().stream().sorted().forEach(methods::add);
+		methods.add(DEFAULT_METHOD);
 		return methods;
+	}
+
+	/**
+	 * The function a term stands for, with its parameters bound.
+	 * @throws InvalidRewardConfigException when the term does not validate
+	 */
+	public RewardFunction create(RewardTerm term) {
+		return create(term, this::defaultAccuracy);
+	}
+
+	RewardFunction create(RewardTerm term, AccuracyLookup lookup) {
+		List<ConfigViolation> violations = validate(List.of(term));
+		if (!violations.isEmpty()) {
+			throw new InvalidRewardConfigException(violations);
+		}
+		RewardFunctionSpec spec = specs.get(term.function());
+		return RewardFactory.create(spec.name(), new RewardParams(spec, term.params()), lookup);
+	}
+
+	/**
+	 * Accuracy lookup outside a configuration: a named function with default parameters; {@code sample} means the
+	 * sample's accu_reward_method, else {@code exact}.
+	 */
+	private RewardFunction defaultAccuracy(String requested, RewardSample sample) {
+		String name = requested.equals("sample")
+				? accuracyFunctionFor(sample.accuRewardMethod()).orElse("exact") : requested;
+		return create(RewardTerm.of(name));
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.vlmr1.studio.reward;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.vlmr1.studio.reward.ParamSpec.bool;
@@ -75,7 +76,7 @@ final class RewardSpecs {
 	}
 
 	private static List<String> withSample() {
-		var names = new java.util.ArrayList<String>();
+		var names = new ArrayList<String>();
 		names.add("sample");
 		names.addAll(ACCURACY_NAMES);
 		return names;

@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,10 +13,12 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.vlmr1.studio.catalog.ModelCatalog;
 import dev.vlmr1.studio.dataset.DatasetId;
 import dev.vlmr1.studio.dataset.DatasetManagement;
 import dev.vlmr1.studio.reward.config.RewardConfigManagement;
@@ -42,12 +43,18 @@ class RunCreation {
 
 	private final RewardConfigManagement rewardConfigs;
 
+	private final ModelCatalog models;
+
 	private final RunProperties properties;
 
 	private final JsonMapper json;
 
+	private final ApplicationEventPublisher events;
+
 	RunCreation(RunStore runs, IdempotencyStore keys, DatasetManagement datasets, RewardConfigManagement rewardConfigs,
-			RunProperties properties, JsonMapper json) {
+			ModelCatalog models, RunProperties properties, JsonMapper json, ApplicationEventPublisher events) {
+		this.events = events;
+		this.models = models;
 		this.runs = runs;
 		this.keys = keys;
 		this.datasets = datasets;
@@ -81,6 +88,9 @@ class RunCreation {
 		RunRequest request = RunRequest.parse(body, properties.maxAttempts(), errors);
 		List<Map<String, Object>> terms = null;
 		if (request != null) {
+			if (models.find(user, request.modelId()).isEmpty()) {
+				errors.add(new FieldError("modelId", "model " + request.modelId() + " does not exist"));
+			}
 			for (int i = 0; i < request.datasetIds().size(); i++) {
 				checkDataset(request.datasetIds().get(i), "datasetIds[" + i + "]", user, errors);
 			}
@@ -106,6 +116,7 @@ class RunCreation {
 		if (request.evalDatasetId() != null) {
 			datasets.markInUse(new DatasetId(request.evalDatasetId()), "run:" + id);
 		}
+		events.publishEvent(new RunQueued(new RunId(id), request.type()));
 		String answer = json.writeValueAsString(RunView.of(runs.find(id).orElseThrow()));
 		if (key != null) {
 			keys.complete(user.id(), key, HttpStatus.CREATED.value(), answer, id);

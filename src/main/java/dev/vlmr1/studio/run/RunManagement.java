@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -32,10 +33,22 @@ public class RunManagement {
 
 	private final RunProperties properties;
 
-	RunManagement(RunStore runs, RunTelemetryStore telemetry, RunProperties properties) {
+	private final ApplicationEventPublisher events;
+
+	RunManagement(RunStore runs, RunTelemetryStore telemetry, RunProperties properties, ApplicationEventPublisher events) {
 		this.runs = runs;
 		this.telemetry = telemetry;
 		this.properties = properties;
+		this.events = events;
+	}
+
+	/** The checkpoints a run registered, by step (for resume, evaluation and the demos). */
+	@Transactional(readOnly = true)
+	public List<Checkpoint> checkpoints(RunId id) {
+		return telemetry.checkpoints(id.value()).stream()
+			.map(c -> new Checkpoint(id, (Integer) c.get("step"), (Integer) c.get("attempt"), (String) c.get("path"),
+					(java.time.Instant) c.get("createdAt")))
+			.toList();
 	}
 
 	@Transactional(readOnly = true)
@@ -49,6 +62,7 @@ public class RunManagement {
 		UUID token = UUID.randomUUID();
 		return runs.claimNext(workerId, properties.lease(), token).map(id -> {
 			RunDetails details = runs.find(id).orElseThrow();
+			events.publishEvent(new RunStateChanged(details.id(), RunState.QUEUED, RunState.RUNNING));
 			return new ClaimedRun(details, details.attempt(), token, runs.leaseExpiry(id).orElseThrow(),
 					telemetry.lastCheckpointStep(id));
 		});
@@ -128,6 +142,7 @@ public class RunManagement {
 		if (!runs.transition(id.value(), run.version(), run.state(), outcome, reason)) {
 			throw ApiProblem.conflict("run-state-conflict", "run " + id + " changed concurrently; re-read its state");
 		}
+		events.publishEvent(new RunStateChanged(id, run.state(), outcome));
 		return runs.find(id.value()).orElseThrow();
 	}
 
@@ -148,7 +163,11 @@ public class RunManagement {
 				case SUCCEEDED, FAILED, CANCELLED -> throw ApiProblem.conflict("run-finished",
 						"run " + id + " already ended " + run.state());
 			};
-			if (target == null || runs.transition(id.value(), run.version(), run.state(), target, reason)) {
+			if (target == null) {
+				return run;
+			}
+			if (runs.transition(id.value(), run.version(), run.state(), target, reason)) {
+				events.publishEvent(new RunStateChanged(id, run.state(), target));
 				return runs.find(id.value()).orElseThrow();
 			}
 		}
@@ -168,6 +187,7 @@ public class RunManagement {
 					: run.attempt() < run.maxAttempts() ? RunState.QUEUED : RunState.FAILED;
 			String reason = "WORKER_LOST: lease expired on attempt " + run.attempt() + " of " + run.maxAttempts();
 			if (runs.transition(run.id().value(), run.version(), run.state(), target, reason)) {
+				events.publishEvent(new RunStateChanged(run.id(), run.state(), target));
 				moved++;
 			}
 		}
@@ -180,7 +200,11 @@ public class RunManagement {
 		if (!from.canMoveTo(to)) {
 			throw illegal(id, from, to);
 		}
-		return runs.transition(id.value(), expectedVersion, from, to, reason);
+		boolean moved = runs.transition(id.value(), expectedVersion, from, to, reason);
+		if (moved) {
+			events.publishEvent(new RunStateChanged(id, from, to));
+		}
+		return moved;
 	}
 
 	private void requireAllowed(RunDetails run, RunState target) {

@@ -42,15 +42,11 @@ class SecurityConfiguration {
 		return new BCryptPasswordEncoder();
 	}
 
+	/** The only authentication provider (form login); bearer tokens are checked by {@link BearerTokenFilter}. */
 	@Bean
-	StudioUserDetailsService userDetailsService(UserAccountRepository users) {
-		return new StudioUserDetailsService(users);
-	}
-
-	@Bean
-	CurrentUserAuthenticationProvider currentUserAuthenticationProvider(StudioUserDetailsService users,
+	CurrentUserAuthenticationProvider currentUserAuthenticationProvider(UserAccountRepository users,
 			PasswordEncoder passwordEncoder) {
-		return new CurrentUserAuthenticationProvider(users, passwordEncoder);
+		return new CurrentUserAuthenticationProvider(new StudioUserDetailsService(users), passwordEncoder);
 	}
 
 	@Bean

@@ -7,7 +7,6 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
-import org.springframework.transaction.annotation.Transactional;
 
 import dev.vlmr1.studio.web.CurrentUser;
 
@@ -21,7 +20,6 @@ class StudioUserDetailsService implements UserDetailsService {
 	}
 
 	@Override
-	@Transactional(readOnly = true)
 	public UserDetails loadUserByUsername(String username) {
 		UserAccount account = users.findByUsername(username)
 			.orElseThrow(() -> new UsernameNotFoundException("no such user"));

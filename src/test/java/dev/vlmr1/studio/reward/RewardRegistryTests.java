@@ -72,6 +72,17 @@ class RewardRegistryTests {
 	}
 
 	@Test
+	void specsSerialiseForTheUi() {
+		var json = new com.fasterxml.jackson.databind.ObjectMapper()
+			.valueToTree(registry.find("length_cosine").orElseThrow());
+		assertThat(json.get("kind").asText()).isEqualTo("shaping");
+		assertThat(json.at("/params/2/name").asText()).isEqualTo("max_length");
+		assertThat(json.at("/params/2/type").asText()).isEqualTo("int");
+		assertThat(json.at("/params/2/defaultValue").asInt()).isEqualTo(1024);
+		assertThat(json.at("/params/0/allowedValues/0").asText()).isEqualTo("sample");
+	}
+
+	@Test
 	void emptyConfigurationIsAViolation() {
 		assertThat(registry.validate(List.of()))
 			.containsExactly(new ConfigViolation(-1, "", "at least one reward function is required"));

@@ -32,7 +32,11 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** {@code /api/runs} over HTTP: validation, ownership, cancel, metrics and Idempotency-Key (T5.4). */
+@org.springframework.test.context.event.RecordApplicationEvents
 class RunApiTests extends RunTestSupport {
+
+	@org.springframework.beans.factory.annotation.Autowired
+	private org.springframework.test.context.event.ApplicationEvents events;
 
 	@Test
 	void everyViolationIsReportedAtOnce() throws Exception {
@@ -87,11 +91,14 @@ class RunApiTests extends RunTestSupport {
 					"per_device_train_batch_size × gradient_accumulation_steps = 3 × 1 = 3 must be divisible by num_generations (G = 4)"));
 		// once the hyperparameters are valid, the references are reported: both at once
 		String refs = """
-				{"type": "grpo", "modelId": 1, "datasetIds": [%d], "rewardConfigId": 999999}""".formatted(bobsDataset);
+				{"type": "grpo", "modelId": %d, "datasetIds": [%d], "rewardConfigId": 999999}"""
+			.formatted(newModel(bob), bobsDataset);
 		mvc.perform(post("/api/runs").with(as(alice)).contentType(MediaType.APPLICATION_JSON).content(refs))
 			.andExpect(status().isBadRequest())
-			.andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.containsInAnyOrder("datasetIds[0]",
-					"rewardConfigId")));
+			.andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.containsInAnyOrder("modelId",
+					"datasetIds[0]", "rewardConfigId")))
+			.andExpect(jsonPath("$.errors[?(@.field == 'modelId')].message").value(
+					org.hamcrest.Matchers.contains(org.hamcrest.Matchers.endsWith("does not exist"))));
 	}
 
 	@Test
@@ -134,6 +141,9 @@ class RunApiTests extends RunTestSupport {
 		mvc.perform(post("/api/runs/" + id + "/cancel").with(as(alice)))
 			.andExpect(status().isConflict())
 			.andExpect(jsonPath("$.type").value("https://vlm-r1.dev/problems/run-finished"));
+		assertThat(events.stream(RunQueued.class)).containsExactly(new RunQueued(new RunId(id), RunType.GRPO));
+		assertThat(events.stream(RunStateChanged.class))
+			.containsExactly(new RunStateChanged(new RunId(id), RunState.QUEUED, RunState.CANCELLED));
 	}
 
 	@Test
@@ -250,9 +260,9 @@ class RunApiTests extends RunTestSupport {
 
 	private String grpoBody(CurrentUser owner, long configId) {
 		return """
-				{"type": "grpo", "modelId": 1, "datasetIds": [%d], "rewardConfigId": %d,
+				{"type": "grpo", "modelId": %d, "datasetIds": [%d], "rewardConfigId": %d,
 				 "hyperparameters": {"num_generations": 4, "per_device_train_batch_size": 4, "seed": 7}}"""
-			.formatted(newDataset(owner), configId);
+			.formatted(newModel(owner), newDataset(owner), configId);
 	}
 
 }

@@ -25,7 +25,9 @@ import static org.springframework.security.test.web.servlet.setup.SecurityMockMv
  * The one Spring context of the run and reward-config tests (a real server on a random port, embedded
  * PostgreSQL with the Flyway migrations), with helpers to create users, datasets and runs.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "studio.runs.stream-heartbeat=PT0.5S", "studio.runs.stream-poll=PT0.1S",
+				"studio.runs.stream-timeout=PT5S" })
 public abstract class RunTestSupport {
 
 	private static final Map<Long, TestUsers.TestUser> TEST_USERS = new ConcurrentHashMap<>();
@@ -78,6 +80,14 @@ public abstract class RunTestSupport {
 				  image_count, jsonl_bytes, image_bytes, task_counts, report)
 				VALUES (?, ?, 1, ?, 'strict', 1, 0, 1, 10, 10, '{"rec": 1}', '[]') RETURNING id""")
 			.params(owner.id(), "ds-" + UUID.randomUUID(), "0".repeat(64))
+			.query(Long.class)
+			.single();
+	}
+
+	/** A registered model row (what the catalog stores after validating a checkpoint directory). */
+	protected long newModel(CurrentUser owner) {
+		return jdbc.sql("INSERT INTO models (owner_id, name, path, model_type) VALUES (?, ?, '/models/tiny', 'qwen2_5_vl') RETURNING id")
+			.params(owner.id(), "m-" + UUID.randomUUID())
 			.query(Long.class)
 			.single();
 	}

@@ -146,7 +146,7 @@ class SecurityIntegrationTests {
 	@Test
 	void everyHtmlPageCarriesTheSecurityHeaders() throws Exception {
 		MockHttpSession session = login(alice);
-		for (String page : new String[] { "/login", "/", "/account" }) {
+		for (String page : new String[] { "/login", "/", "/account", "/models" }) {
 			MvcResult result = mvc.perform(get(page).session(session)).andExpect(status().isOk()).andReturn();
 			var response = result.getResponse();
 			assertThat(response.getHeader("Content-Security-Policy")).as(page)

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
@@ -88,9 +87,9 @@ record RewardConfigRequest(String name, String description, List<Map<String, Obj
 		return out;
 	}
 
-	/** For messages about a term. */
-	static @Nullable String functionOf(Map<String, Object> term) {
-		return term.get("function") instanceof String s ? s : null;
+	/** Stored terms back to library terms (they were validated when stored). */
+	static List<RewardTerm> toTerms(List<Map<String, Object>> stored, JsonMapper json) {
+		return RewardConfigParser.parse(json.writeValueAsString(stored));
 	}
 
 }
