@@ -69,10 +69,10 @@ class AttemptLedger implements WorkerBackend {
 			jdbc.sql("INSERT INTO run_attempts (run_id, attempt_no, worker_id, lease_token, state) VALUES (?, ?, ?, ?, 'RUNNING')")
 				.params(id, claim.attempt(), workerId, claim.leaseToken())
 				.update();
-			List<CheckpointStore.ResumePoint> checkpoints = jdbc.sql("SELECT step, path FROM checkpoints WHERE run_id = ? ORDER BY step")
-				.param(id)
-				.query((rs, n) -> new CheckpointStore.ResumePoint(rs.getInt(1), Path.of(rs.getString(2))))
-				.list();
+			List<CheckpointStore.ResumePoint> checkpoints = runs.checkpoints(claim.id())
+				.stream()
+				.map(c -> new CheckpointStore.ResumePoint(c.step(), Path.of(c.path())))
+				.toList();
 			return new Assignment(claim.details(), claim.attempt(), claim.leaseToken(), checkpoints);
 		}));
 	}
@@ -185,7 +185,8 @@ class AttemptLedger implements WorkerBackend {
 				.query(Timestamp.class)
 				.single();
 		}
-		endAttempt(id, attemptNo, "FAILED", kind, exitCode, reason, logTail, retryAt);
+		endAttempt(id, attemptNo, kind == FailureKind.WORKER_LOST ? "LOST" : "FAILED", kind, exitCode, reason, logTail,
+				retryAt);
 		return again;
 	}
 

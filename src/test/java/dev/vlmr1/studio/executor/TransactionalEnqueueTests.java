@@ -61,8 +61,8 @@ class TransactionalEnqueueTests extends RunTestSupport {
 		drainQueue();
 		List<Long> before = counts();
 		String body = """
-				{"type": "sft", "modelId": 1, "datasetIds": [%d], "hyperparameters": {"seed": %d}}""".formatted(dataset,
-				POISON_SEED);
+				{"type": "sft", "modelId": %d, "datasetIds": [%d], "hyperparameters": {"seed": %d}}""".formatted(newModel(alice),
+				dataset, POISON_SEED);
 		MvcResult result = mvc.perform(post("/api/runs").with(as(alice))
 			.header("Idempotency-Key", "t17-" + System.nanoTime())
 			.contentType(MediaType.APPLICATION_JSON)
