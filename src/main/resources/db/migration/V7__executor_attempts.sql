@@ -16,6 +16,9 @@ CREATE TABLE run_attempts (
     reason            TEXT,
     log_tail          TEXT,
     resumed_from_step INT,
+    -- sha256 of what the attempt trains on (type, model, hyperparameters, reward terms, dataset hashes):
+    -- a later attempt with a different value is refused (drift guard)
+    inputs_sha256     VARCHAR(64),
     -- progress watchdog: last step reported by this attempt and when it advanced
     last_step         INT          NOT NULL DEFAULT 0,
     progress_at       TIMESTAMPTZ  NOT NULL DEFAULT now(),

@@ -66,15 +66,45 @@ class AttemptLedger implements WorkerBackend {
 					  reason = 'lease lost; superseded by attempt ' || ? WHERE run_id = ? AND state = 'RUNNING'""")
 				.params(claim.attempt(), id)
 				.update();
-			jdbc.sql("INSERT INTO run_attempts (run_id, attempt_no, worker_id, lease_token, state) VALUES (?, ?, ?, ?, 'RUNNING')")
-				.params(id, claim.attempt(), workerId, claim.leaseToken())
+			String inputs = inputsFingerprint(id);
+			String first = jdbc.sql("""
+					SELECT inputs_sha256 FROM run_attempts WHERE run_id = ? AND inputs_sha256 IS NOT NULL
+					ORDER BY attempt_no LIMIT 1""")
+				.param(id)
+				.query(String.class)
+				.optional()
+				.orElse(null);
+			jdbc.sql("""
+					INSERT INTO run_attempts (run_id, attempt_no, worker_id, lease_token, state, inputs_sha256)
+					VALUES (?, ?, ?, ?, 'RUNNING', ?)""")
+				.params(id, claim.attempt(), workerId, claim.leaseToken(), inputs)
 				.update();
+			String drift = first == null || first.equals(inputs) ? null
+					: "the run's inputs (dataset content, model, configuration) changed since its first attempt; "
+							+ "resuming would mix two experiments: fork a new run";
 			List<CheckpointStore.ResumePoint> checkpoints = runs.checkpoints(claim.id())
 				.stream()
 				.map(c -> new CheckpointStore.ResumePoint(c.step(), Path.of(c.path())))
 				.toList();
-			return new Assignment(claim.details(), claim.attempt(), claim.leaseToken(), checkpoints);
+			return new Assignment(claim.details(), claim.attempt(), claim.leaseToken(), checkpoints, drift);
 		}));
+	}
+
+	/**
+	 * A sha256 over what a run trains on, computed in SQL from the run row, its datasets' content hashes and
+	 * its model's path (read-only look at the dataset and catalog tables).
+	 */
+	private String inputsFingerprint(long runId) {
+		return jdbc.sql("""
+				SELECT encode(sha256(convert_to(concat_ws('|', r.type, r.model_id, coalesce(m.path, '?'),
+				  r.hyperparameters::text, coalesce(r.reward_terms::text, ''),
+				  (SELECT string_agg(d.role || ':' || d.dataset_id || ':' || coalesce(ds.content_sha256, '?'), ','
+				          ORDER BY d.role, d.position)
+				   FROM run_datasets d LEFT JOIN datasets ds ON ds.id = d.dataset_id WHERE d.run_id = r.id)), 'UTF8')), 'hex')
+				FROM runs r LEFT JOIN models m ON m.id = r.model_id WHERE r.id = ?""")
+			.param(runId)
+			.query(String.class)
+			.single();
 	}
 
 	@Override
@@ -104,6 +134,16 @@ class AttemptLedger implements WorkerBackend {
 				.params(step, step, a.runId().value(), a.attempt())
 				.update();
 		});
+	}
+
+	@Override
+	public void declareTotalSteps(Assignment a, int totalSteps) {
+		runs.recordTotalSteps(a.runId(), a.leaseToken(), totalSteps);
+	}
+
+	@Override
+	public void log(Assignment a, List<String> lines) {
+		runs.recordLog(a.runId(), a.leaseToken(), lines);
 	}
 
 	@Override

@@ -18,6 +18,11 @@ public enum FailureKind {
 	WORKER_LOST(true),
 	/** The worker heart-beat but its step stopped advancing for longer than the progress timeout. */
 	NO_PROGRESS(true),
+	/**
+	 * What the run trains on changed between attempts (dataset content, model, configuration): resuming
+	 * would mix two experiments, so the run must be forked instead.
+	 */
+	DRIFT(false),
 	/** The worker exited with a code configured as fatal. */
 	FATAL_EXIT(false),
 	/** Anything else (an exception, a non-zero exit): retried within the run's attempt budget. */

@@ -31,6 +31,7 @@ public final class FakeTrainer implements TrainingJob {
 		boolean faults = spec.faultsOn(session.attempt());
 		int step = session.startStep();
 		double w = session.resumeDir() == null ? initialWeight() : readWeight(session.resumeDir(), step);
+		session.declareTotalSteps(spec.steps());
 		session.log("fake trainer: attempt " + session.attempt() + " starts after step " + step + " of " + spec.steps());
 		while (step < spec.steps() && !session.stopRequested()) {
 			int next = step + 1;

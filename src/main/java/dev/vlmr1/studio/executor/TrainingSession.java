@@ -29,6 +29,9 @@ public interface TrainingSession {
 	/** An empty directory, private to this attempt, for the checkpoint of {@code step}. */
 	Path newCheckpointDir(int step);
 
+	/** Declares the planned number of steps, for progress and ETA. */
+	void declareTotalSteps(int totalSteps);
+
 	/** Records the metrics of a finished step (one visible value per step and name). */
 	void reportStep(int step, Map<String, Double> metrics);
 

@@ -2,9 +2,13 @@ package dev.vlmr1.studio.executor;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +100,9 @@ final class Worker {
 
 		private final AtomicBoolean leaseLost = new AtomicBoolean();
 
+		/** Lines not yet in the run's event log; shipped with each heartbeat and at the end. */
+		private final Queue<String> unsent = new ConcurrentLinkedQueue<>();
+
 		private int startStep;
 
 		private @Nullable Path resumeDir;
@@ -109,10 +116,17 @@ final class Worker {
 
 		AttemptResult train() {
 			try {
+				if (assignment.drift() != null) {
+					throw new TrainingFailure(FailureKind.DRIFT, assignment.drift());
+				}
 				chooseResumePoint();
 				backend.startAt(assignment, startStep);
 				jobs.apply(assignment.run()).train(this);
-				return leaseLost.get() ? AttemptResult.LEASE_LOST : backend.complete(assignment, tail.text());
+				if (leaseLost.get()) {
+					return AttemptResult.LEASE_LOST;
+				}
+				shipLog();
+				return backend.complete(assignment, tail.text());
 			}
 			catch (LeaseLostException ex) {
 				return lost("write refused: " + ex.getMessage());
@@ -124,6 +138,7 @@ final class Worker {
 				FailureKind kind = classifier.classify(failure);
 				log("attempt failed (" + kind + "): " + failure);
 				try {
+					shipLog();
 					backend.fail(assignment, kind, String.valueOf(failure.getMessage()), tail.text());
 					return AttemptResult.FAILED;
 				}
@@ -157,6 +172,7 @@ final class Worker {
 				if (backend.heartbeat(assignment) == RunState.CANCELLING && !stop.getAndSet(true)) {
 					log("cancel requested: stopping after the current step");
 				}
+				shipLog();
 			}
 			catch (LeaseLostException ex) {
 				lost("heartbeat refused: " + ex.getMessage());
@@ -164,6 +180,17 @@ final class Worker {
 			catch (RuntimeException ex) {
 				// the database may be away for a moment; the lease covers a few missed beats
 				log("heartbeat failed: " + ex);
+			}
+		}
+
+		/** Sends pending log lines (at most 200 per event); a refusal means the lease is lost. */
+		private void shipLog() {
+			List<String> lines = new ArrayList<>();
+			for (String line; lines.size() < LogTail.DEFAULT_LINES && (line = unsent.poll()) != null;) {
+				lines.add(line);
+			}
+			if (!lines.isEmpty()) {
+				backend.log(assignment, lines);
 			}
 		}
 
@@ -207,6 +234,11 @@ final class Worker {
 		}
 
 		@Override
+		public void declareTotalSteps(int totalSteps) {
+			backend.declareTotalSteps(assignment, totalSteps);
+		}
+
+		@Override
 		public void reportStep(int step, Map<String, Double> metrics) {
 			backend.reportStep(assignment, step, metrics);
 		}
@@ -225,6 +257,7 @@ final class Worker {
 		@Override
 		public void log(String line) {
 			tail.add(line);
+			unsent.add(line);
 			System.out.println("[worker " + workerId + "] " + line);
 		}
 

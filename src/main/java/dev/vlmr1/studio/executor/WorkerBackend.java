@@ -1,6 +1,7 @@
 package dev.vlmr1.studio.executor;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,11 @@ interface WorkerBackend {
 	void startAt(Assignment assignment, int step);
 
 	void reportStep(Assignment assignment, int step, Map<String, Double> metrics);
+
+	void declareTotalSteps(Assignment assignment, int totalSteps);
+
+	/** Appends lines to the run's event log (the live log tail of the run page). */
+	void log(Assignment assignment, List<String> lines);
 
 	void commitCheckpoint(Assignment assignment, int step, Path dir);
 

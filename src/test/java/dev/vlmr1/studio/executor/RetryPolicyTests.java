@@ -53,6 +53,49 @@ class RetryPolicyTests extends ExecutorTestSupport {
 			assertThat(started - ended).isLessThanOrEqualTo(backoff * 11 / 10 + 700);
 		}
 		assertThat(attempts.get(2).get("retry_at")).as("no retry after the last attempt").isNull();
+		// the worker's log lines reach the run's event log (the run page's live log)
+		assertThat(jdbc.sql("SELECT payload::text FROM run_events WHERE run_id = ? AND type = 'LOG'")
+			.param(id.value())
+			.query(String.class)
+			.list()).anyMatch(l -> l.contains("attempt failed (ERROR)"));
+		assertThat(run.totalSteps()).isEqualTo(5);
+	}
+
+	@Test
+	void aRetryWhoseInputsDriftedIsRefusedAndFailsTheRun() {
+		RunId id = queueRun("steps=20,checkpointEvery=5,stepMillis=1,failAtStep=8,failKind=ERROR,faultAttempt=1", 3);
+		long dataset = jdbc.sql("""
+				INSERT INTO datasets (owner_id, name, version, content_sha256, mode, sample_count, invalid_lines,
+				  image_count, jsonl_bytes, image_bytes, task_counts, report)
+				VALUES (1, 'drift', 1, ?, 'strict', 1, 0, 1, 10, 10, '{"rec": 1}', '[]') RETURNING id""")
+			.param("a".repeat(64))
+			.query(Long.class)
+			.single();
+		jdbc.sql("INSERT INTO run_datasets (run_id, dataset_id, role, position) VALUES (?, ?, 'TRAIN', 0)")
+			.params(id.value(), dataset)
+			.update();
+		Worker worker = worker("w");
+		assertThat(worker.runOnce()).contains(AttemptResult.FAILED);
+		assertThat(state(id)).isEqualTo(RunState.QUEUED);
+		// the dataset's content changes under the run before its retry
+		jdbc.sql("UPDATE datasets SET content_sha256 = ? WHERE id = ?").params("b".repeat(64), dataset).update();
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> worker.runOnce().isPresent());
+		RunDetails run = runs.find(id).orElseThrow();
+		assertThat(run.state()).isEqualTo(RunState.FAILED);
+		assertThat(run.stateReason()).startsWith("DRIFT: the run's inputs");
+		assertThat(attempts(id)).hasSize(2);
+		assertThat(attempts(id).get(1)).containsEntry("failure", "DRIFT").containsEntry("resumed_from_step", null);
+	}
+
+	@Test
+	void aRetryWithUnchangedInputsResumes() {
+		RunId id = queueRun("steps=20,checkpointEvery=5,stepMillis=1,failAtStep=8,failKind=ERROR,faultAttempt=1", 3);
+		Worker worker = worker("w");
+		assertThat(worker.runOnce()).contains(AttemptResult.FAILED);
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> worker.runOnce().isPresent());
+		assertThat(state(id)).isEqualTo(RunState.SUCCEEDED);
+		assertThat(attempts(id).get(1)).containsEntry("resumed_from_step", 5);
+		assertThat(attempts(id).get(0).get("inputs_sha256")).isEqualTo(attempts(id).get(1).get("inputs_sha256"));
 	}
 
 	@ParameterizedTest
