@@ -106,6 +106,25 @@ class ExecutorIntegrationTests extends RunTestSupport {
 			.param(id.value())
 			.query(Long.class)
 			.single()).as("steps 11-17 of the killed attempt, archived").isEqualTo(7);
+
+		// the attempt history: the killed attempt with its archived steps, then the one that finished
+		String history = mvc.perform(get("/api/runs/" + id.value() + "/attempts").with(as(alice)))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		assertThat(JsonPath.<List<String>>read(history, "$[*].state")).containsExactly("LOST", "SUCCEEDED");
+		assertThat((Integer) JsonPath.read(history, "$[0].archivedFromStep")).isEqualTo(11);
+		assertThat((Integer) JsonPath.read(history, "$[0].archivedToStep")).isEqualTo(17);
+		assertThat((Integer) JsonPath.read(history, "$[0].exitCode")).isEqualTo(137);
+		assertThat(history).doesNotContain(jdbc.sql("SELECT lease_token::text FROM run_attempts WHERE run_id = ? LIMIT 1")
+			.param(id.value())
+			.query(String.class)
+			.single());
+		CurrentUser bob = newUser(false);
+		assertThat(mvc.perform(get("/api/runs/" + id.value() + "/attempts").with(as(bob))).andReturn().getResponse().getStatus())
+			.as("someone else's run").isEqualTo(404);
+		assertThat(mvc.perform(get("/api/runs/" + id.value() + "/attempts")).andReturn().getResponse().getStatus())
+			.as("anonymous").isEqualTo(401);
 	}
 
 	private int lastStep(RunId id) {
