@@ -46,8 +46,27 @@ public final class WorkerMain {
 					new FailureClassifier(properties.fatalExitCodes()), WorkerMain::haltOnLeaseLost, options.workerId());
 			System.out.println("worker " + worker.workerId() + " started");
 			int done = 0;
+			boolean databaseDown = false;
 			while (options.maxRuns() == 0 || done < options.maxRuns()) {
-				Optional<AttemptResult> result = worker.runOnce();
+				Optional<AttemptResult> result;
+				try {
+					result = worker.runOnce();
+					databaseDown = false;
+				}
+				catch (org.springframework.dao.DataAccessException
+						| org.springframework.transaction.TransactionException ex) {
+					if (options.exitWhenIdle()) {
+						System.err.println("worker: database unavailable: " + ex.getMostSpecificCause().getMessage());
+						return 1;
+					}
+					// a remote worker outlives a database restart; one line per outage keeps the log small
+					if (!databaseDown) {
+						System.err.println("worker: database unavailable, retrying: " + ex.getMostSpecificCause().getMessage());
+					}
+					databaseDown = true;
+					Thread.sleep(properties.pollInterval().toMillis());
+					continue;
+				}
 				if (result.isPresent()) {
 					done++;
 					System.out.println("worker " + worker.workerId() + ": attempt ended " + result.get());
