@@ -36,6 +36,21 @@ CREATE INDEX runs_owner_idx ON runs (owner_id, id DESC);
 CREATE INDEX runs_queued_idx ON runs (created_at, id) WHERE state = 'QUEUED';
 CREATE INDEX runs_lease_idx ON runs (lease_expires_at) WHERE state IN ('RUNNING', 'CANCELLING');
 
+-- One row per attempt (claim): who ran it, under which lease, and how it ended. LOST = the lease expired.
+CREATE TABLE run_attempts (
+    run_id      BIGINT       NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    attempt     INT          NOT NULL CHECK (attempt >= 1),
+    worker_id   VARCHAR(200) NOT NULL,
+    lease_token UUID         NOT NULL UNIQUE,
+    started_at  TIMESTAMPTZ  NOT NULL DEFAULT now(),
+    ended_at    TIMESTAMPTZ,
+    outcome     VARCHAR(12)  CHECK (outcome IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'LOST', 'REQUEUED')),
+    reason      TEXT,
+    PRIMARY KEY (run_id, attempt)
+);
+-- at most one open attempt per run, whatever the code does
+CREATE UNIQUE INDEX run_attempts_open_uq ON run_attempts (run_id) WHERE ended_at IS NULL;
+
 CREATE TABLE run_datasets (
     run_id     BIGINT      NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     dataset_id BIGINT      NOT NULL,

@@ -76,15 +76,32 @@ class RunApiController {
 		return Map.of("items", items, "page", page, "size", size, "total", store.count(owner));
 	}
 
+	/** The run, with its version as {@code ETag} (send it back as {@code If-Match} to cancel only that state). */
 	@GetMapping("/{id}")
-	RunView get(@AuthenticationPrincipal @Nullable CurrentUser user, @PathVariable long id) {
-		return RunView.of(access.require(id, user));
+	ResponseEntity<RunView> get(@AuthenticationPrincipal @Nullable CurrentUser user, @PathVariable long id) {
+		RunView run = RunView.of(access.require(id, user));
+		return ResponseEntity.ok().eTag(Long.toString(run.version())).body(run);
 	}
 
 	@PostMapping("/{id}/cancel")
-	RunView cancel(@AuthenticationPrincipal @Nullable CurrentUser user, @PathVariable long id) {
+	ResponseEntity<RunView> cancel(@AuthenticationPrincipal @Nullable CurrentUser user, @PathVariable long id,
+			@RequestHeader(name = "If-Match", required = false) @Nullable String ifMatch) {
 		RunDetails run = access.require(id, user);
-		return RunView.of(runs.cancel(run.id(), "cancelled by " + RunAccess.authenticated(user).username()));
+		RunView cancelled = RunView.of(runs.cancel(run.id(), "cancelled by " + RunAccess.authenticated(user).username(),
+				parseVersion(ifMatch)));
+		return ResponseEntity.ok().eTag(Long.toString(cancelled.version())).body(cancelled);
+	}
+
+	private static @Nullable Long parseVersion(@Nullable String ifMatch) {
+		if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+			return null;
+		}
+		try {
+			return Long.parseLong(ifMatch.strip().replaceFirst("^W/", "").replace("\"", ""));
+		}
+		catch (NumberFormatException ex) {
+			throw ApiProblem.badRequest("if-match-invalid", "If-Match must be a run version as sent in ETag");
+		}
 	}
 
 	/** Live points sorted by step: of one metric with {@code name}, else of every metric by name. */
@@ -96,6 +113,11 @@ class RunApiController {
 			return Map.of("name", name, "points", telemetry.metric(run.id().value(), name));
 		}
 		return Map.of("metrics", telemetry.allMetrics(run.id().value()));
+	}
+
+	@GetMapping("/{id}/attempts")
+	List<RunAttempt> attempts(@AuthenticationPrincipal @Nullable CurrentUser user, @PathVariable long id) {
+		return runs.attempts(access.require(id, user).id());
 	}
 
 	@GetMapping("/{id}/checkpoints")

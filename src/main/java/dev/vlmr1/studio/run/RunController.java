@@ -93,6 +93,7 @@ class RunController {
 		RunDetails run = access.require(id, user);
 		model.addAttribute("run", RunView.of(run));
 		model.addAttribute("checkpoints", telemetry.checkpoints(id));
+		model.addAttribute("attempts", runs.attempts(run.id()));
 		model.addAttribute("hyperparameters", new java.util.TreeMap<>(run.hyperparameters()));
 		return "runs/runDetails";
 	}

@@ -103,7 +103,8 @@ class RunEventStreams implements SmartLifecycle {
 			}
 			if (events.isEmpty()) {
 				// a client reconnecting after the end gets nothing more: close instead of idling to the timeout
-				if (stream.cursor == 0 || !stream.checkedEnd) {
+				// (checked once; later the terminal STATE event itself closes the stream)
+				if (!stream.checkedEnd) {
 					stream.checkedEnd = true;
 					if (runs.find(stream.runId).map(r -> r.state().isTerminal()).orElse(true)) {
 						stream.emitter.complete();

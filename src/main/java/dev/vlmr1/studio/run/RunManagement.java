@@ -42,6 +42,12 @@ public class RunManagement {
 		this.events = events;
 	}
 
+	/** Every claim of the run so far, with how each ended (the attempt history). */
+	@Transactional(readOnly = true)
+	public List<RunAttempt> attempts(RunId id) {
+		return runs.attempts(id.value());
+	}
+
 	/** The checkpoints a run registered, by step (for resume, evaluation and the demos). */
 	@Transactional(readOnly = true)
 	public List<Checkpoint> checkpoints(RunId id) {
@@ -154,8 +160,21 @@ public class RunManagement {
 	 */
 	@Transactional
 	public RunDetails cancel(RunId id, @Nullable String reason) {
+		return cancel(id, reason, null);
+	}
+
+	/**
+	 * Cancels only if the run is still at {@code expectedVersion} (an {@code If-Match} from a client that
+	 * read the run); a stale version is refused instead of re-read.
+	 * @throws ApiProblem 412 when the run changed since the client read it
+	 */
+	@Transactional
+	public RunDetails cancel(RunId id, @Nullable String reason, @Nullable Long expectedVersion) {
 		for (int i = 0; i < CANCEL_RETRIES; i++) {
 			RunDetails run = runs.find(id.value()).orElseThrow(() -> ApiProblem.notFound("run " + id));
+			if (expectedVersion != null && run.version() != expectedVersion) {
+				throw stale(id, expectedVersion, run.version());
+			}
 			RunState target = switch (run.state()) {
 				case QUEUED -> RunState.CANCELLED;
 				case RUNNING -> RunState.CANCELLING;
@@ -169,6 +188,9 @@ public class RunManagement {
 			if (runs.transition(id.value(), run.version(), run.state(), target, reason)) {
 				events.publishEvent(new RunStateChanged(id, run.state(), target));
 				return runs.find(id.value()).orElseThrow();
+			}
+			if (expectedVersion != null) {
+				throw stale(id, expectedVersion, runs.find(id.value()).map(RunDetails::version).orElse(-1L));
 			}
 		}
 		throw ApiProblem.conflict("run-state-conflict", "run " + id + " keeps changing; try again");
@@ -186,7 +208,7 @@ public class RunManagement {
 			RunState target = run.state() == RunState.CANCELLING ? RunState.CANCELLED
 					: run.attempt() < run.maxAttempts() ? RunState.QUEUED : RunState.FAILED;
 			String reason = "WORKER_LOST: lease expired on attempt " + run.attempt() + " of " + run.maxAttempts();
-			if (runs.transition(run.id().value(), run.version(), run.state(), target, reason)) {
+			if (runs.transition(run.id().value(), run.version(), run.state(), target, reason, "LOST")) {
 				events.publishEvent(new RunStateChanged(run.id(), run.state(), target));
 				moved++;
 			}
@@ -211,6 +233,12 @@ public class RunManagement {
 		if (!run.state().canMoveTo(target)) {
 			throw illegal(run.id(), run.state(), target);
 		}
+	}
+
+	private static ApiProblem stale(RunId id, long expected, long actual) {
+		return new ApiProblem(org.springframework.http.HttpStatus.PRECONDITION_FAILED, "run-version-mismatch",
+				"Precondition failed", "run " + id + " is at version " + actual + ", not " + expected + "; re-read it")
+			.with("version", actual);
 	}
 
 	private static ApiProblem illegal(RunId id, RunState from, RunState to) {

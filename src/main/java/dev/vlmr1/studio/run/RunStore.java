@@ -99,6 +99,23 @@ class RunStore {
 	 * @return whether this caller won the compare-and-set
 	 */
 	boolean transition(long id, long version, RunState from, RunState to, @Nullable String reason) {
+		return transition(id, version, from, to, reason, null);
+	}
+
+	/**
+	 * As {@link #transition(long, long, RunState, RunState, String)}; leaving a leased state also closes the
+	 * open attempt with {@code attemptOutcome} (default: the target state, REQUEUED for QUEUED).
+	 */
+	boolean transition(long id, long version, RunState from, RunState to, @Nullable String reason,
+			@Nullable String attemptOutcome) {
+		boolean moved = compareAndSet(id, version, from, to, reason);
+		if (moved && from.isLeased() && !to.isLeased()) {
+			endAttempt(id, attemptOutcome != null ? attemptOutcome : to == RunState.QUEUED ? "REQUEUED" : to.name(), reason);
+		}
+		return moved;
+	}
+
+	private boolean compareAndSet(long id, long version, RunState from, RunState to, @Nullable String reason) {
 		if (!from.canMoveTo(to)) {
 			throw new IllegalStateException("illegal transition " + from + " -> " + to);
 		}
@@ -146,6 +163,9 @@ class RunStore {
 				    started_at = coalesce(started_at, now()), updated_at = now()
 				  FROM next WHERE r.id = next.id
 				  RETURNING r.id, r.event_seq, r.attempt)
+				, attempt_row AS (
+				  INSERT INTO run_attempts (run_id, attempt, worker_id, lease_token)
+				  SELECT id, attempt, :worker, :token FROM claimed)
 				INSERT INTO run_events (run_id, seq, type, attempt, payload)
 				SELECT id, event_seq, 'STATE', attempt, CAST(:payload AS jsonb) FROM claimed RETURNING run_id""")
 			.param("token", token)
@@ -164,6 +184,23 @@ class RunStore {
 			.params(lease.toMillis() / 1000.0, id, token)
 			.query((rs, n) -> RunState.valueOf(rs.getString(1)))
 			.optional();
+	}
+
+	/** Closes the open attempt of a run that left RUNNING/CANCELLING. */
+	void endAttempt(long runId, String outcome, @Nullable String reason) {
+		jdbc.sql("UPDATE run_attempts SET ended_at = now(), outcome = ?, reason = ? WHERE run_id = ? AND ended_at IS NULL")
+			.params(outcome, reason, runId)
+			.update();
+	}
+
+	List<RunAttempt> attempts(long runId) {
+		return jdbc.sql("""
+				SELECT attempt, worker_id, started_at, ended_at, outcome, reason FROM run_attempts
+				WHERE run_id = ? ORDER BY attempt""")
+			.param(runId)
+			.query((rs, n) -> new RunAttempt(rs.getInt(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+					toInstant(rs.getTimestamp(4)), rs.getString(5), rs.getString(6)))
+			.list();
 	}
 
 	Optional<Instant> leaseExpiry(long id) {

@@ -147,6 +147,29 @@ class RunApiTests extends RunTestSupport {
 	}
 
 	@Test
+	void cancelWithAStaleIfMatchIsRefused() throws Exception {
+		CurrentUser alice = newUser(false);
+		drainQueue();
+		RunId id = queuedRun(alice);
+		String etag = mvc.perform(get("/api/runs/" + id).with(as(alice)))
+			.andExpect(header().string("ETag", "\"0\""))
+			.andReturn()
+			.getResponse()
+			.getHeader("ETag");
+		runs.claimNext("w").orElseThrow();
+		mvc.perform(post("/api/runs/" + id + "/cancel").with(as(alice)).header("If-Match", etag))
+			.andExpect(status().isPreconditionFailed())
+			.andExpect(jsonPath("$.version").value(1));
+		assertThat(details(id).state()).isEqualTo(RunState.RUNNING);
+		mvc.perform(post("/api/runs/" + id + "/cancel").with(as(alice)).header("If-Match", "\"1\""))
+			.andExpect(status().isOk())
+			.andExpect(header().string("ETag", "\"2\""))
+			.andExpect(jsonPath("$.state").value("CANCELLING"));
+		mvc.perform(post("/api/runs/" + id + "/cancel").with(as(alice)).header("If-Match", "soon"))
+			.andExpect(status().isBadRequest());
+	}
+
+	@Test
 	void metricsAreLivePointsSortedByStep() throws Exception {
 		CurrentUser alice = newUser(false);
 		drainQueue();

@@ -57,6 +57,7 @@ class RunConcurrencyTests extends RunTestSupport {
 				assertThat(run.attempt()).isZero();
 			}
 			assertInvariants(id);
+			assertAttempts(id);
 		}
 		System.out.printf("cancel vs claim: claim first in %d of %d iterations%n", claimedFirst, ITERATIONS);
 	}
@@ -89,6 +90,7 @@ class RunConcurrencyTests extends RunTestSupport {
 			}
 			assertThat(stateHistory(id)).filteredOn(s -> s.equals("SUCCEEDED") || s.equals("CANCELLED")).hasSize(1);
 			assertInvariants(id);
+			assertAttempts(id);
 		}
 	}
 
@@ -117,6 +119,13 @@ class RunConcurrencyTests extends RunTestSupport {
 				.as(history.toString())
 				.isTrue();
 		}
+	}
+
+	/** Claims made through the queue: one attempt row per claim, open exactly while the run is leased. */
+	private void assertAttempts(RunId id) {
+		RunDetails run = details(id);
+		assertThat(runs.attempts(id)).hasSize(run.attempt());
+		assertThat(runs.attempts(id)).filteredOn(a -> a.endedAt() == null).hasSize(run.state().isLeased() ? 1 : 0);
 	}
 
 	/** Runs both at once (released by a barrier); each result is the return value or the ApiProblem thrown. */

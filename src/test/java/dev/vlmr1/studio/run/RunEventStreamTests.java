@@ -68,6 +68,23 @@ class RunEventStreamTests extends RunTestSupport {
 	}
 
 	@Test
+	void thePageStreamsOverTheSessionOfALoggedInUser() throws Exception {
+		CurrentUser alice = newUser(false);
+		CurrentUser bob = newUser(false);
+		RunId id = queuedRun(alice);
+		runs.cancel(id, "done");
+		var async = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/runs/" + id + "/events")
+			.with(onPage(alice)))
+			.andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.request().asyncStarted())
+			.andReturn();
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(async.getResponse().getContentAsString())
+			.contains("id:2").contains("event:state").contains("CANCELLED"));
+		mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/runs/" + id + "/events")
+			.with(onPage(bob)))
+			.andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isNotFound());
+	}
+
+	@Test
 	void streamsAreOwnerScoped() throws Exception {
 		CurrentUser alice = newUser(false);
 		CurrentUser bob = newUser(false);

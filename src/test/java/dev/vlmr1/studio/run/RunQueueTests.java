@@ -99,6 +99,10 @@ class RunQueueTests extends RunTestSupport {
 			.isInstanceOf(LeaseLostException.class);
 
 		runs.finish(id, second.leaseToken(), RunState.SUCCEEDED, null);
+		assertThat(runs.attempts(id)).extracting(RunAttempt::attempt, RunAttempt::workerId, RunAttempt::outcome)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(1, "worker-a", "LOST"),
+					org.assertj.core.groups.Tuple.tuple(2, "worker-b", "SUCCEEDED"));
+		assertThat(runs.attempts(id)).allSatisfy(a -> assertThat(a.endedAt()).isNotNull());
 		List<MetricPoint> loss = metric(id, "loss");
 		assertThat(loss).containsExactly(new MetricPoint(1, 1.0), new MetricPoint(2, 0.8));
 		assertThat(jdbc.sql("SELECT count(*) FROM run_metrics WHERE run_id = ? AND archived AND attempt = 1")
@@ -116,6 +120,7 @@ class RunQueueTests extends RunTestSupport {
 		}
 		assertThat(details(id).state()).isEqualTo(RunState.FAILED);
 		assertThat(details(id).stateReason()).contains("attempt 3 of 3");
+		assertThat(runs.attempts(id)).extracting(RunAttempt::outcome).containsExactly("LOST", "LOST", "LOST");
 		assertThat(runs.claimNext("w")).isEmpty();
 	}
 

@@ -117,6 +117,18 @@ class SessionCookieIntegrationTests {
 	}
 
 	@Test
+	void aMalformedMultipartBodyIsA400Problem() throws Exception {
+		TestUser alice = new TestUsers(context).create("alice");
+		HttpResponse<String> response = send(get("/api/datasets").header("Authorization", alice.bearer())
+			.header("Content-Type", "multipart/form-data; boundary=xyz")
+			.POST(HttpRequest.BodyPublishers.ofString("--xyz\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\"\r\n\r\ntruncated")));
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				type -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.body()).contains("multipart-invalid");
+	}
+
+	@Test
 	void anOversizedAuthorizationHeaderIsAClientErrorNotA500() throws Exception {
 		int status = send(get("/api/users/me").header("Authorization", "Bearer " + "x".repeat(9000))).statusCode();
 		assertThat(status).isBetween(400, 431);
