@@ -60,24 +60,17 @@ class AttemptLedger implements WorkerBackend {
 	public Optional<Assignment> claim(String workerId) {
 		return inTx(() -> runs.claimNext(workerId).map(claim -> {
 			long id = claim.id().value();
-			// an attempt still marked RUNNING lost its lease before the sweeper noticed
-			jdbc.sql("""
-					UPDATE run_attempts SET state = 'LOST', failure = 'WORKER_LOST', ended_at = now(),
-					  reason = 'lease lost; superseded by attempt ' || ? WHERE run_id = ? AND state = 'RUNNING'""")
-				.params(claim.attempt(), id)
-				.update();
+			// the run module opened the attempt row with the claim; the executor adds what it trains on
 			String inputs = inputsFingerprint(id);
 			String first = jdbc.sql("""
 					SELECT inputs_sha256 FROM run_attempts WHERE run_id = ? AND inputs_sha256 IS NOT NULL
-					ORDER BY attempt_no LIMIT 1""")
+					ORDER BY attempt LIMIT 1""")
 				.param(id)
 				.query(String.class)
 				.optional()
 				.orElse(null);
-			jdbc.sql("""
-					INSERT INTO run_attempts (run_id, attempt_no, worker_id, lease_token, state, inputs_sha256)
-					VALUES (?, ?, ?, ?, 'RUNNING', ?)""")
-				.params(id, claim.attempt(), workerId, claim.leaseToken(), inputs)
+			jdbc.sql("UPDATE run_attempts SET inputs_sha256 = ?, progress_at = now() WHERE run_id = ? AND attempt = ?")
+				.params(inputs, id, claim.attempt())
 				.update();
 			String drift = first == null || first.equals(inputs) ? null
 					: "the run's inputs (dataset content, model, configuration) changed since its first attempt; "
@@ -118,7 +111,7 @@ class AttemptLedger implements WorkerBackend {
 			runs.archiveMetricsAfter(a.runId(), a.leaseToken(), step);
 			return jdbc.sql("""
 					UPDATE run_attempts SET resumed_from_step = ?, last_step = ?, progress_at = now()
-					WHERE run_id = ? AND attempt_no = ? AND state = 'RUNNING'""")
+					WHERE run_id = ? AND attempt = ? AND ended_at IS NULL""")
 				.params(step, step, a.runId().value(), a.attempt())
 				.update();
 		});
@@ -130,7 +123,7 @@ class AttemptLedger implements WorkerBackend {
 			runs.recordMetrics(a.runId(), a.leaseToken(), step, metrics);
 			return jdbc.sql("""
 					UPDATE run_attempts SET progress_at = CASE WHEN ? > last_step THEN now() ELSE progress_at END,
-					  last_step = greatest(last_step, ?) WHERE run_id = ? AND attempt_no = ? AND state = 'RUNNING'""")
+					  last_step = greatest(last_step, ?) WHERE run_id = ? AND attempt = ? AND ended_at IS NULL""")
 				.params(step, step, a.runId().value(), a.attempt())
 				.update();
 		});
@@ -157,11 +150,11 @@ class AttemptLedger implements WorkerBackend {
 			RunDetails run = runs.find(a.runId()).orElseThrow(() -> new LeaseLostException(a.runId()));
 			if (run.state() == RunState.CANCELLING) {
 				runs.finish(a.runId(), a.leaseToken(), RunState.CANCELLED, "cancelled");
-				endAttempt(a.runId(), a.attempt(), "CANCELLED", null, null, "cancelled", logTail, null);
+				annotate(a.runId(), a.attempt(), null, null, null, logTail, null);
 				return AttemptResult.CANCELLED;
 			}
 			runs.finish(a.runId(), a.leaseToken(), RunState.SUCCEEDED, null);
-			endAttempt(a.runId(), a.attempt(), "SUCCEEDED", null, null, null, logTail, null);
+			annotate(a.runId(), a.attempt(), null, null, null, logTail, null);
 			return AttemptResult.SUCCEEDED;
 		}));
 	}
@@ -182,7 +175,12 @@ class AttemptLedger implements WorkerBackend {
 		return retryOnConflict(() -> inTx(() -> {
 			UUID token = currentToken(runId, attemptNo);
 			if (token == null) {
-				endAttempt(new RunId(runId), attemptNo, "LOST", kind, exitCode, reason, logTail, null);
+				// the attempt already ended (its lease lapsed, or it reported): keep what the supervisor saw
+				jdbc.sql("""
+						UPDATE run_attempts SET failure = coalesce(failure, ?), exit_code = coalesce(exit_code, ?),
+						  log_tail = coalesce(log_tail, ?) WHERE run_id = ? AND attempt = ?""")
+					.params(kind.name(), exitCode, logTail.isEmpty() ? null : logTail, runId, attemptNo)
+					.update();
 				return false;
 			}
 			failHeld(new RunId(runId), attemptNo, token, kind, reason, exitCode, logTail);
@@ -194,14 +192,14 @@ class AttemptLedger implements WorkerBackend {
 	void recordExit(long runId, int attemptNo, int exitCode, String logTail) {
 		jdbc.sql("""
 				UPDATE run_attempts SET exit_code = coalesce(exit_code, ?), log_tail = CASE WHEN ? = '' THEN log_tail ELSE ? END
-				WHERE run_id = ? AND attempt_no = ?""")
+				WHERE run_id = ? AND attempt = ?""")
 			.params(exitCode, logTail, logTail, runId, attemptNo)
 			.update();
 	}
 
 	/** The attempt a worker id took, if it claimed one: {@code [runId, attemptNo]}. */
 	Optional<long[]> attemptOf(String workerId) {
-		return jdbc.sql("SELECT run_id, attempt_no FROM run_attempts WHERE worker_id = ? ORDER BY started_at DESC LIMIT 1")
+		return jdbc.sql("SELECT run_id, attempt FROM run_attempts WHERE worker_id = ? ORDER BY started_at DESC LIMIT 1")
 			.param(workerId)
 			.query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) })
 			.optional();
@@ -213,7 +211,7 @@ class AttemptLedger implements WorkerBackend {
 		String why = kind + ": " + reason;
 		if (run.state() == RunState.CANCELLING) {
 			runs.finish(id, token, RunState.CANCELLED, "cancelled; attempt ended with " + why);
-			endAttempt(id, attemptNo, "CANCELLED", kind, exitCode, reason, logTail, null);
+			annotate(id, attemptNo, null, kind, exitCode, logTail, null);
 			return false;
 		}
 		boolean again = retry.retries(kind, attemptNo, run.maxAttempts());
@@ -225,8 +223,8 @@ class AttemptLedger implements WorkerBackend {
 				.query(Timestamp.class)
 				.single();
 		}
-		endAttempt(id, attemptNo, kind == FailureKind.WORKER_LOST ? "LOST" : "FAILED", kind, exitCode, reason, logTail,
-				retryAt);
+		// the run module closed the attempt as REQUEUED/FAILED; a failure that is re-tried is still a failure
+		annotate(id, attemptNo, kind == FailureKind.WORKER_LOST ? "LOST" : "FAILED", kind, exitCode, logTail, retryAt);
 		return again;
 	}
 
@@ -240,12 +238,13 @@ class AttemptLedger implements WorkerBackend {
 			.orElse(null);
 	}
 
-	private void endAttempt(RunId id, int attemptNo, String state, @Nullable FailureKind kind, @Nullable Integer exitCode,
-			@Nullable String reason, String logTail, @Nullable Timestamp retryAt) {
+	/** Adds the executor's view to an attempt the run module just closed (same transaction). */
+	private void annotate(RunId id, int attemptNo, @Nullable String outcome, @Nullable FailureKind kind,
+			@Nullable Integer exitCode, String logTail, @Nullable Timestamp retryAt) {
 		jdbc.sql("""
-				UPDATE run_attempts SET state = ?, failure = ?, exit_code = ?, reason = ?, log_tail = ?, retry_at = ?,
-				  ended_at = now() WHERE run_id = ? AND attempt_no = ? AND state = 'RUNNING'""")
-			.params(state, kind == null ? null : kind.name(), exitCode, reason, logTail.isEmpty() ? null : logTail, retryAt,
+				UPDATE run_attempts SET outcome = coalesce(?, outcome), failure = ?, exit_code = ?, log_tail = ?, retry_at = ?
+				WHERE run_id = ? AND attempt = ?""")
+			.params(outcome, kind == null ? null : kind.name(), exitCode, logTail.isEmpty() ? null : logTail, retryAt,
 					id.value(), attemptNo)
 			.update();
 	}

@@ -18,7 +18,7 @@ import dev.vlmr1.studio.run.RunManagement;
 
 /**
  * The reaper: every {@code sweepInterval} it (1) re-queues or fails runs whose lease lapsed in database
- * time and marks their attempts LOST (with the retry back-off), and (2) kills attempts that heart-beat but
+ * time, their attempts LOST, with the retry back-off, and (2) kills attempts that heart-beat but
  * have not advanced a step for {@code progressTimeout} ({@code NO_PROGRESS}): their lease is revoked, so
  * the worker's next heartbeat is refused and it exits.
  *
@@ -50,20 +50,21 @@ class LeaseSweeper implements SmartLifecycle {
 		this.progressTimeout = progressTimeout;
 	}
 
-	/** Reaps expired leases; returns the number of attempts marked LOST. */
+	/**
+	 * Reaps expired leases (the run module closes their attempts as LOST); the executor classifies them
+	 * WORKER_LOST and holds re-queued runs back for their back-off. Returns the number of attempts lost.
+	 */
 	int reapExpiredLeases() {
 		Integer lost = tx.execute(status -> {
 			runs.reclaimExpiredLeases();
 			RetryPolicy retry = ledger.retryPolicy();
 			return ledger.jdbc().sql("""
 					WITH lost AS (
-					  UPDATE run_attempts a SET state = CASE WHEN r.state = 'CANCELLED' THEN 'CANCELLED' ELSE 'LOST' END,
-					    failure = 'WORKER_LOST', reason = coalesce(r.state_reason, 'lease expired'), ended_at = now(),
+					  UPDATE run_attempts a SET failure = 'WORKER_LOST',
 					    retry_at = CASE WHEN r.state = 'QUEUED'
-					      THEN now() + make_interval(secs => least(:base * power(2, a.attempt_no - 1), :max)) END
+					      THEN now() + make_interval(secs => least(:base * power(2, a.attempt - 1), :max)) END
 					  FROM runs r
-					  WHERE r.id = a.run_id AND a.state = 'RUNNING'
-					    AND NOT (r.state IN ('RUNNING', 'CANCELLING') AND r.attempt = a.attempt_no)
+					  WHERE r.id = a.run_id AND r.attempt = a.attempt AND a.outcome = 'LOST' AND a.failure IS NULL
 					  RETURNING a.run_id, a.retry_at),
 					delayed AS (
 					  UPDATE runs SET retry_at = lost.retry_at FROM lost
@@ -80,9 +81,9 @@ class LeaseSweeper implements SmartLifecycle {
 	/** Fails attempts whose step has not advanced within the progress timeout; returns how many. */
 	int killStalledAttempts() {
 		List<long[]> stalled = ledger.jdbc().sql("""
-				SELECT a.run_id, a.attempt_no, a.last_step FROM run_attempts a
-				JOIN runs r ON r.id = a.run_id AND r.attempt = a.attempt_no AND r.state = 'RUNNING'
-				WHERE a.state = 'RUNNING' AND a.progress_at < now() - make_interval(secs => ?)""")
+				SELECT a.run_id, a.attempt, a.last_step FROM run_attempts a
+				JOIN runs r ON r.id = a.run_id AND r.attempt = a.attempt AND r.state = 'RUNNING'
+				WHERE a.ended_at IS NULL AND a.progress_at < now() - make_interval(secs => ?)""")
 			.param(progressTimeout.toMillis() / 1000.0)
 			.query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2), rs.getLong(3) })
 			.list();

@@ -148,8 +148,8 @@ class LocalProcessDispatcher implements SmartLifecycle {
 			return;
 		}
 		List<String> cancelling = ledger.jdbc().sql("""
-				SELECT a.worker_id FROM run_attempts a JOIN runs r ON r.id = a.run_id AND r.attempt = a.attempt_no
-				WHERE a.state = 'RUNNING' AND r.state = 'CANCELLING' AND a.worker_id IN (:workers)""")
+				SELECT a.worker_id FROM run_attempts a JOIN runs r ON r.id = a.run_id AND r.attempt = a.attempt
+				WHERE a.ended_at IS NULL AND r.state = 'CANCELLING' AND a.worker_id IN (:workers)""")
 			.param("workers", List.copyOf(children.keySet()))
 			.query(String.class)
 			.list();

@@ -82,7 +82,7 @@ class CancelRaceTests extends ExecutorTestSupport {
 			.query(String.class)
 			.list();
 		assertThat(history.stream().filter(s -> RunState.valueOf(s).isTerminal())).containsExactly(state.name());
-		List<String> attempts = jdbc.sql("SELECT state FROM run_attempts WHERE run_id = ?").param(id.value()).query(String.class).list();
+		List<String> attempts = jdbc.sql("SELECT outcome FROM run_attempts WHERE run_id = ?").param(id.value()).query(String.class).list();
 		assertThat(attempts).allMatch(a -> a.equals(state.name()));
 	}
 

@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
  * T1.1 claim exclusivity under contention, scaled to this 2-core machine: 3 claimers, each its own worker
  * context with its own connection pool (as separate worker processes would have), 4 threads each, and
  * 2,000 no-op runs (the spec: 3 × 8 threads × 10,000). Every run completes once: the execution log
- * ({@code run_attempts}, UNIQUE(run_id, attempt_no)) holds exactly one attempt per run, no database error
+ * ({@code run_attempts}, PRIMARY KEY (run_id, attempt)) holds exactly one attempt per run, no database error
  * reaches a worker, and the sweeper (running throughout) reaps nothing.
  */
 class ClaimExclusivityTests extends ExecutorTestSupport {
@@ -66,8 +66,8 @@ class ClaimExclusivityTests extends ExecutorTestSupport {
 			claimers.forEach(AnnotationConfigApplicationContext::close);
 		}
 		Map<String, Object> log = jdbc.sql("""
-				SELECT count(*) AS executions, count(DISTINCT run_id) AS runs, max(attempt_no) AS max_attempt,
-				  count(*) FILTER (WHERE state <> 'SUCCEEDED') AS not_succeeded,
+				SELECT count(*) AS executions, count(DISTINCT run_id) AS runs, max(attempt) AS max_attempt,
+				  count(*) FILTER (WHERE outcome IS DISTINCT FROM 'SUCCEEDED') AS not_succeeded,
 				  count(DISTINCT worker_id) AS workers FROM run_attempts""")
 			.query()
 			.singleRow();

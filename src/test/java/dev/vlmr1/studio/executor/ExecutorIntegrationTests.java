@@ -87,14 +87,14 @@ class ExecutorIntegrationTests extends RunTestSupport {
 
 		await().atMost(Duration.ofSeconds(60)).until(() -> details(id).state().isTerminal());
 		assertThat(details(id).state()).isEqualTo(RunState.SUCCEEDED);
-		List<Map<String, Object>> attempts = jdbc.sql("SELECT * FROM run_attempts WHERE run_id = ? ORDER BY attempt_no")
+		List<Map<String, Object>> attempts = jdbc.sql("SELECT * FROM run_attempts WHERE run_id = ? ORDER BY attempt")
 			.param(id.value())
 			.query()
 			.listOfRows();
 		assertThat(attempts).hasSize(2);
-		assertThat(attempts.get(0)).containsEntry("state", "LOST").containsEntry("failure", "WORKER_LOST")
+		assertThat(attempts.get(0)).containsEntry("outcome", "LOST").containsEntry("failure", "WORKER_LOST")
 			.containsEntry("exit_code", 137);
-		assertThat(attempts.get(1)).containsEntry("state", "SUCCEEDED").containsEntry("resumed_from_step", 10);
+		assertThat(attempts.get(1)).containsEntry("outcome", "SUCCEEDED").containsEntry("resumed_from_step", 10);
 
 		String metrics = mvc.perform(get("/api/runs/" + id.value() + "/metrics").param("name", "loss").with(as(alice)))
 			.andReturn()
@@ -108,11 +108,11 @@ class ExecutorIntegrationTests extends RunTestSupport {
 			.single()).as("steps 11-17 of the killed attempt, archived").isEqualTo(7);
 
 		// the attempt history: the killed attempt with its archived steps, then the one that finished
-		String history = mvc.perform(get("/api/runs/" + id.value() + "/attempts").with(as(alice)))
+		String history = mvc.perform(get("/api/runs/" + id.value() + "/attempts/diagnostics").with(as(alice)))
 			.andReturn()
 			.getResponse()
 			.getContentAsString();
-		assertThat(JsonPath.<List<String>>read(history, "$[*].state")).containsExactly("LOST", "SUCCEEDED");
+		assertThat(JsonPath.<List<String>>read(history, "$[*].outcome")).containsExactly("LOST", "SUCCEEDED");
 		assertThat((Integer) JsonPath.read(history, "$[0].archivedFromStep")).isEqualTo(11);
 		assertThat((Integer) JsonPath.read(history, "$[0].archivedToStep")).isEqualTo(17);
 		assertThat((Integer) JsonPath.read(history, "$[0].exitCode")).isEqualTo(137);
@@ -121,9 +121,9 @@ class ExecutorIntegrationTests extends RunTestSupport {
 			.query(String.class)
 			.single());
 		CurrentUser bob = newUser(false);
-		assertThat(mvc.perform(get("/api/runs/" + id.value() + "/attempts").with(as(bob))).andReturn().getResponse().getStatus())
+		assertThat(mvc.perform(get("/api/runs/" + id.value() + "/attempts/diagnostics").with(as(bob))).andReturn().getResponse().getStatus())
 			.as("someone else's run").isEqualTo(404);
-		assertThat(mvc.perform(get("/api/runs/" + id.value() + "/attempts")).andReturn().getResponse().getStatus())
+		assertThat(mvc.perform(get("/api/runs/" + id.value() + "/attempts/diagnostics")).andReturn().getResponse().getStatus())
 			.as("anonymous").isEqualTo(401);
 	}
 

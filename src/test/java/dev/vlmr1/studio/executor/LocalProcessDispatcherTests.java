@@ -46,9 +46,9 @@ class LocalProcessDispatcherTests extends ExecutorTestSupport {
 		assertThat(state(crashOnce)).isEqualTo(RunState.SUCCEEDED);
 		List<Map<String, Object>> crashed = attempts(crashOnce);
 		assertThat(crashed).hasSize(2);
-		assertThat(crashed.get(0)).containsEntry("state", "FAILED").containsEntry("failure", "ERROR").containsEntry("exit_code", 1);
+		assertThat(crashed.get(0)).containsEntry("outcome", "FAILED").containsEntry("failure", "ERROR").containsEntry("exit_code", 1);
 		assertThat((String) crashed.get(0).get("log_tail")).contains("exiting with code 1 at step 3");
-		assertThat(crashed.get(1)).containsEntry("state", "SUCCEEDED").containsEntry("exit_code", 0);
+		assertThat(crashed.get(1)).containsEntry("outcome", "SUCCEEDED").containsEntry("exit_code", 0);
 		assertThat((String) crashed.get(1).get("worker_id")).startsWith("local-");
 
 		assertThat(state(fatal)).isEqualTo(RunState.FAILED);
@@ -72,7 +72,7 @@ class LocalProcessDispatcherTests extends ExecutorTestSupport {
 		// heartbeat 1 s: the dispatcher gives the worker one beat to stop by itself, then kills it
 		await().atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(50)).until(() -> !child.isAlive());
 		await().atMost(Duration.ofSeconds(5)).until(() -> state(id) == RunState.CANCELLED);
-		assertThat(attempts(id)).singleElement().satisfies(a -> assertThat(a).containsEntry("state", "CANCELLED"));
+		assertThat(attempts(id)).singleElement().satisfies(a -> assertThat(a).containsEntry("outcome", "CANCELLED"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.liveWorkers() == 0);
 		assertThat(ProcessHandle.current().descendants().filter(p -> p.pid() == child.pid())).isEmpty();
 	}
@@ -84,7 +84,7 @@ class LocalProcessDispatcherTests extends ExecutorTestSupport {
 		runs.cancel(id, "user cancelled");
 		await().atMost(Duration.ofSeconds(5)).until(() -> state(id) == RunState.CANCELLED);
 		await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.liveWorkers() == 0);
-		assertThat(attempts(id)).singleElement().satisfies(a -> assertThat(a).containsEntry("state", "CANCELLED")
+		assertThat(attempts(id)).singleElement().satisfies(a -> assertThat(a).containsEntry("outcome", "CANCELLED")
 			.containsEntry("exit_code", 0));
 		assertThat(lastStep(id)).as("stopped within a step or so of the cancel").isLessThan(500);
 	}
@@ -97,7 +97,7 @@ class LocalProcessDispatcherTests extends ExecutorTestSupport {
 	}
 
 	private List<Map<String, Object>> attempts(RunId id) {
-		return jdbc.sql("SELECT * FROM run_attempts WHERE run_id = ? ORDER BY attempt_no").param(id.value()).query().listOfRows();
+		return jdbc.sql("SELECT * FROM run_attempts WHERE run_id = ? ORDER BY attempt").param(id.value()).query().listOfRows();
 	}
 
 }

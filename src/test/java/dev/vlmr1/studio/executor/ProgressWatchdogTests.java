@@ -34,11 +34,11 @@ class ProgressWatchdogTests extends ExecutorTestSupport {
 			assertThat(workers.errors).isEmpty();
 		}
 		assertThat(state(id)).isEqualTo(RunState.SUCCEEDED);
-		Map<String, Object> hung = jdbc.sql("SELECT * FROM run_attempts WHERE run_id = ? AND attempt_no = 1")
+		Map<String, Object> hung = jdbc.sql("SELECT * FROM run_attempts WHERE run_id = ? AND attempt = 1")
 			.param(id.value())
 			.query()
 			.singleRow();
-		assertThat(hung).containsEntry("state", "FAILED").containsEntry("failure", "NO_PROGRESS");
+		assertThat(hung).containsEntry("outcome", "FAILED").containsEntry("failure", "NO_PROGRESS");
 		assertThat((String) hung.get("reason")).contains("last step 4");
 		assertThat(stateReasons(id)).anyMatch(r -> r.startsWith("NO_PROGRESS: no step advanced"));
 	}

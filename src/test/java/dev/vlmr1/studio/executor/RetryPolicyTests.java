@@ -36,7 +36,7 @@ class RetryPolicyTests extends ExecutorTestSupport {
 		assertThat(run.stateReason()).startsWith("ERROR: fake trainer failure ERROR at step 2");
 		List<Map<String, Object>> attempts = attempts(id);
 		assertThat(attempts).hasSize(3).allSatisfy(a -> {
-			assertThat(a).containsEntry("state", "FAILED").containsEntry("failure", "ERROR");
+			assertThat(a).containsEntry("outcome", "FAILED").containsEntry("failure", "ERROR");
 			assertThat((String) a.get("reason")).contains("at step 2");
 			assertThat((String) a.get("log_tail")).contains("attempt failed (ERROR)");
 		});
@@ -120,7 +120,7 @@ class RetryPolicyTests extends ExecutorTestSupport {
 	}
 
 	private List<Map<String, Object>> attempts(RunId id) {
-		return jdbc.sql("SELECT * FROM run_attempts WHERE run_id = ? ORDER BY attempt_no").param(id.value()).query().listOfRows();
+		return jdbc.sql("SELECT * FROM run_attempts WHERE run_id = ? ORDER BY attempt").param(id.value()).query().listOfRows();
 	}
 
 }

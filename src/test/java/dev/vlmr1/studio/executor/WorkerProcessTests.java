@@ -46,8 +46,8 @@ class WorkerProcessTests extends ExecutorTestSupport {
 
 		Map<String, Object> lost = attempt(id, 1);
 		Map<String, Object> second = attempt(id, 2);
-		assertThat(lost).containsEntry("state", "LOST").containsEntry("failure", "WORKER_LOST");
-		assertThat(second).containsEntry("state", "SUCCEEDED").containsEntry("resumed_from_step", 30)
+		assertThat(lost).containsEntry("outcome", "LOST").containsEntry("failure", "WORKER_LOST");
+		assertThat(second).containsEntry("outcome", "SUCCEEDED").containsEntry("resumed_from_step", 30)
 			.containsEntry("worker_id", "w2");
 		// re-claimed within 2 lease intervals of the kill
 		long reclaimMillis = ((Timestamp) second.get("started_at")).getTime() - killedAt.getTime();
@@ -75,7 +75,7 @@ class WorkerProcessTests extends ExecutorTestSupport {
 		assertThat(processLog("zombie")).contains("lease lost");
 
 		// every kind of write with attempt 1's token is refused (409)
-		UUID token = jdbc.sql("SELECT lease_token FROM run_attempts WHERE run_id = ? AND attempt_no = 1")
+		UUID token = jdbc.sql("SELECT lease_token FROM run_attempts WHERE run_id = ? AND attempt = 1")
 			.param(id.value())
 			.query(UUID.class)
 			.single();
@@ -118,7 +118,7 @@ class WorkerProcessTests extends ExecutorTestSupport {
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
 			.until(() -> successor.runOnce().isPresent());
 		assertThat(state(id)).isEqualTo(RunState.SUCCEEDED);
-		assertThat(attempt(id, 2)).containsEntry("resumed_from_step", 10).containsEntry("state", "SUCCEEDED");
+		assertThat(attempt(id, 2)).containsEntry("resumed_from_step", 10).containsEntry("outcome", "SUCCEEDED");
 		assertThat(torn).doesNotExist();
 		try (var quarantined = Files.list(dataDir.resolve("artifacts/runs/" + id.value() + "/quarantine"))) {
 			assertThat(quarantined.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("attempt-1-checkpoint-20"));
@@ -147,21 +147,23 @@ class WorkerProcessTests extends ExecutorTestSupport {
 	}
 
 	private int lastStep(RunId id, int attempt) {
-		return jdbc.sql("SELECT coalesce(max(last_step), -1) FROM run_attempts WHERE run_id = ? AND attempt_no = ?")
+		return jdbc.sql("SELECT coalesce(max(last_step), -1) FROM run_attempts WHERE run_id = ? AND attempt = ?")
 			.params(id.value(), attempt)
 			.query(Integer.class)
 			.single();
 	}
 
 	private String attemptState(RunId id, int attempt) {
-		return jdbc.sql("SELECT coalesce(max(state), 'NONE') FROM run_attempts WHERE run_id = ? AND attempt_no = ?")
+		return jdbc.sql("""
+				SELECT coalesce(max(CASE WHEN ended_at IS NULL THEN 'RUNNING' ELSE outcome END), 'NONE')
+				FROM run_attempts WHERE run_id = ? AND attempt = ?""")
 			.params(id.value(), attempt)
 			.query(String.class)
 			.single();
 	}
 
 	private Map<String, Object> attempt(RunId id, int attempt) {
-		return jdbc.sql("SELECT * FROM run_attempts WHERE run_id = ? AND attempt_no = ?")
+		return jdbc.sql("SELECT * FROM run_attempts WHERE run_id = ? AND attempt = ?")
 			.params(id.value(), attempt)
 			.query()
 			.singleRow();
