@@ -1,0 +1,62 @@
+package dev.vlmr1.studio.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Every trainable tensor of a model, keyed by its released Hugging Face name ({@code visual.blocks.0.attn.qkv.weight},
+ * {@code model.layers.3.mlp.up_proj.weight}). Components load their tensors through {@link #load}, so the model's
+ * parameters, the optimizer state, gradients and saved checkpoints all share one naming: the checkpoint's.
+ */
+public final class Parameters {
+
+	private final NDManager manager;
+
+	private final TensorSource source;
+
+	private final Map<String, NDArray> byName = new LinkedHashMap<>();
+
+	public Parameters(NDManager manager, TensorSource source) {
+		this.manager = manager;
+		this.source = source;
+	}
+
+	/** Loads {@code name} with the expected shape from the source and registers it. */
+	public NDArray load(String name, long... shape) {
+		if (byName.containsKey(name)) {
+			throw new IllegalStateException("parameter loaded twice: " + name);
+		}
+		NDArray array = manager.create(source.floats(name, shape), new Shape(shape));
+		array.setName(name);
+		byName.put(name, array);
+		return array;
+	}
+
+	/** Registers a tensor under a second name without copying (tied embeddings: {@code lm_head} = embeddings). */
+	public void alias(String name, NDArray existing) {
+		byName.putIfAbsent(name, existing);
+	}
+
+	public NDArray get(String name) {
+		NDArray array = byName.get(name);
+		if (array == null) {
+			throw new IllegalArgumentException("no parameter " + name);
+		}
+		return array;
+	}
+
+	/** All parameters in load order, unmodifiable. */
+	public Map<String, NDArray> all() {
+		return Collections.unmodifiableMap(byName);
+	}
+
+	public NDManager manager() {
+		return manager;
+	}
+
+}
