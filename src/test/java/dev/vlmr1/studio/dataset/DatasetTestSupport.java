@@ -12,37 +12,33 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
-import dev.vlmr1.studio.web.CurrentUser;
 import dev.vlmr1.studio.web.StudioProperties;
+import dev.vlmr1.studio.web.TestUsers;
+import dev.vlmr1.studio.web.TestUsers.TestUser;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mock.web.MockMultipartFile;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockMultipartHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.authentication;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 
 /**
- * The one Spring configuration every dataset test shares (one context, one embedded PostgreSQL), with helpers
- * to make users, images, jsonl rows and uploads, and to count what is stored.
+ * The Spring configuration every dataset test shares with the other modules' integration tests (one context, one
+ * embedded PostgreSQL; dataset settings for tests are in {@code src/test/resources/application.properties}), with
+ * helpers to make users (real accounts and bearer tokens), images, jsonl rows and uploads, and to count what is
+ * stored.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "studio.datasets.allowed-roots=${java.io.tmpdir}/studio-dataset-roots",
-				"studio.datasets.max-archive-bytes=8388608", "studio.datasets.max-archive-entries=1000",
-				"studio.datasets.max-line-bytes=1048576", "studio.datasets.max-lines=5000" })
+@SpringBootTest
 @AutoConfigureMockMvc
 abstract class DatasetTestSupport {
 
@@ -59,22 +55,23 @@ abstract class DatasetTestSupport {
 	@Autowired
 	StudioProperties studio;
 
-	CurrentUser newUser() {
-		String name = "u-" + UUID.randomUUID();
-		Long id = jdbc.queryForObject(
-				"INSERT INTO users (username, password_hash, role) VALUES (?, 'x', 'USER') RETURNING id", Long.class, name);
-		return new CurrentUser(id, name, false);
+	@Autowired
+	ApplicationContext context;
+
+	/** A new user with a real WRITE API token. */
+	TestUser newUser() {
+		return new TestUsers(context).create("ds");
 	}
 
-	static RequestPostProcessor as(CurrentUser user) {
-		return authentication(new UsernamePasswordAuthenticationToken(user, null,
-				List.of(new SimpleGrantedAuthority(user.admin() ? "ROLE_ADMIN" : "ROLE_USER"))));
+	/** Authenticates an API request with the user's bearer token. */
+	static RequestPostProcessor as(TestUser user) {
+		return user.api();
 	}
 
 	/** A multipart upload to {@code /api/datasets} as {@code user} with the given name and mode. */
-	static MockMultipartHttpServletRequestBuilder upload(CurrentUser user, String name, String mode) {
+	static MockMultipartHttpServletRequestBuilder upload(TestUser user, String name, String mode) {
 		MockMultipartHttpServletRequestBuilder builder = multipart("/api/datasets");
-		builder.param("name", name).param("mode", mode).with(as(user)).with(csrf());
+		builder.param("name", name).param("mode", mode).with(user.api());
 		return builder;
 	}
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.vlmr1.studio.web.CurrentUser;
+import dev.vlmr1.studio.web.TestUsers.TestUser;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.mock.web.MockMultipartFile;
@@ -49,7 +49,7 @@ class DatasetValidationTests extends DatasetTestSupport {
 
 	@Test
 	void jsonlSyntaxLimitsAndSchemaProblemsAreReportedPerLine() throws Exception {
-		CurrentUser user = newUser();
+		TestUser user = newUser();
 		var out = new ByteArrayOutputStream();
 		out.write(new byte[] { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF }); // BOM: accepted
 		String ok = rec(1, "a.png", "[1, 2, 30, 20]");
@@ -103,7 +103,7 @@ class DatasetValidationTests extends DatasetTestSupport {
 
 	@Test
 	void unsafeImagePathsAreReportedAndNothingOutsideTheRootIsTouched() throws Exception {
-		CurrentUser user = newUser();
+		TestUser user = newUser();
 		Path folder = Files.createDirectories(ALLOWED_ROOT.resolve("paths-" + UUID.randomUUID()));
 		Files.write(folder.resolve("a.png"), png(64, 48));
 		Path outside = Files.createTempDirectory("outside");
@@ -138,7 +138,7 @@ class DatasetValidationTests extends DatasetTestSupport {
 
 	@Test
 	void pixelFloodsNonImagesAndTinyImagesAreRejectedFromTheirBytes() throws Exception {
-		CurrentUser user = newUser();
+		TestUser user = newUser();
 		String[] names = { "flood.png", "flood.gif", "flood.jpg", "page.jpg", "polyglot.gif", "tiny.png", "cut.png",
 				"missing.png" };
 		StringBuilder jsonl = new StringBuilder();
@@ -169,7 +169,7 @@ class DatasetValidationTests extends DatasetTestSupport {
 
 	@Test
 	void foldersOutsideTheAllowedRootsAndMalformedUploadsAreRefused() throws Exception {
-		CurrentUser user = newUser();
+		TestUser user = newUser();
 		Path outside = Files.createTempDirectory("not-allowed");
 		Files.write(outside.resolve("a.png"), png(64, 48));
 		var report = rejected(upload(user, "folder", "strict")
