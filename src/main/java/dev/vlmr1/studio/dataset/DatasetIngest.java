@@ -115,7 +115,8 @@ class DatasetIngest {
 					return new Outcome(raced.get(), true);
 				}
 			}
-			throw ex;
+			throw new ApiProblem(HttpStatus.INTERNAL_SERVER_ERROR, "dataset-store-failed", "Storing failed",
+					"storing the dataset failed and was rolled back; nothing was stored. Retry the upload.");
 		}
 	}
 

@@ -16,6 +16,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.utils.InputStreamStatistics;
 import org.apache.commons.io.input.BoundedInputStream;
 import org.jspecify.annotations.Nullable;
 
@@ -87,9 +88,11 @@ final class ArchiveExtractor {
 				if (entry.isDirectory()) {
 					continue;
 				}
-				long compressed = entry.getCompressedSize();
 				try (InputStream in = zip.getInputStream(entry)) {
-					copy(in, target, name, () -> compressed, false);
+					// compressed bytes consumed so far, so a bomb is caught after about RATIO_FLOOR bytes
+					LongSupplier consumed = in instanceof InputStreamStatistics stats ? stats::getCompressedCount
+							: entry::getCompressedSize;
+					copy(in, target, name, consumed, false);
 				}
 			}
 		}
