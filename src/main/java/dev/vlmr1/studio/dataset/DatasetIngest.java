@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -100,14 +101,18 @@ class DatasetIngest {
 		List<Issue> kept = issues.size() > properties.reportCap() ? issues.subList(0, properties.reportCap()) : issues;
 		var dataset = new DatasetWriter.NewDataset(user.id(), name, request.mode(), content,
 				json.writeValueAsString(kept), issues.size() - kept.size());
-		List<String> created = images.storeAll(result.images().values());
+		// images are copied into the store while the rows stream into PostgreSQL; the transaction commits only
+		// after both are done
+		CompletableFuture<List<String>> stored = CompletableFuture
+			.supplyAsync(() -> images.storeAll(result.images().values()));
 		try {
-			long id = writer.write(dataset, result);
+			long id = writer.write(dataset, result, stored::join);
 			progress.progress("storing", 1, 1);
 			return new Outcome(id, false);
 		}
 		catch (RuntimeException ex) {
-			deleteUnreferenced(created);
+			// a failed store already removed its own files; otherwise undo the files it created
+			deleteUnreferenced(stored.exceptionally((error) -> List.of()).join());
 			if (ex instanceof DuplicateKeyException) {
 				// an identical upload committed concurrently: answer with it
 				Optional<Long> raced = findSame(user.id(), name, content);

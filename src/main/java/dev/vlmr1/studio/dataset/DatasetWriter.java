@@ -48,8 +48,12 @@ class DatasetWriter {
 		this.json = json;
 	}
 
+	/**
+	 * Inserts everything in one transaction; {@code beforeCommit} runs last inside it (the ingest waits there for
+	 * its images to be in the artifact store, so a committed dataset never lacks a file).
+	 */
 	@Transactional
-	long write(NewDataset dataset, ValidationResult result) {
+	long write(NewDataset dataset, ValidationResult result, Runnable beforeCommit) {
 		Integer version = jdbc.queryForObject(
 				"SELECT coalesce(max(version), 0) + 1 FROM datasets WHERE owner_id = ? AND name = ?", Integer.class,
 				dataset.ownerId(), dataset.name());
@@ -97,6 +101,7 @@ class DatasetWriter {
 				throw new UncheckedIOException(ex);
 			}
 		}
+		beforeCommit.run();
 		return datasetId;
 	}
 

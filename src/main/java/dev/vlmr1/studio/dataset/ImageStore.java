@@ -9,8 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 
 import dev.vlmr1.studio.dataset.ingest.ProbedImage;
@@ -37,33 +40,52 @@ class ImageStore {
 		return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2));
 	}
 
-	/** Stores the images not yet present; returns the hashes this call created (to undo on failure). */
-	List<String> storeAll(Iterable<ProbedImage> images) {
-		List<String> created = new ArrayList<>();
+	/**
+	 * Stores the images not yet present, several at a time; returns the hashes this call created (to undo on
+	 * failure). When one fails, the files this call created are removed again before the error is thrown.
+	 */
+	List<String> storeAll(Collection<ProbedImage> images) {
+		Queue<String> created = new ConcurrentLinkedQueue<>();
 		try {
 			Path tmp = Files.createDirectories(root.resolve("tmp"));
-			for (ProbedImage image : images) {
-				Path target = path(image.sha256());
-				if (Files.exists(target)) {
-					continue;
-				}
-				Files.createDirectories(target.getParent());
-				Path temp = Files.createTempFile(tmp, image.sha256().substring(0, 8), ".part");
-				Files.copy(image.file(), temp, StandardCopyOption.REPLACE_EXISTING);
+			images.parallelStream().forEach((image) -> {
 				try {
-					Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+					if (store(image, tmp)) {
+						created.add(image.sha256());
+					}
 				}
-				catch (AtomicMoveNotSupportedException ex) {
-					Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
 				}
-				created.add(image.sha256());
-			}
-			return created;
+			});
+			return new ArrayList<>(created);
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
 			deleteAll(created);
-			throw new UncheckedIOException(ex);
+			throw ex instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) ex;
 		}
+	}
+
+	private boolean store(ProbedImage image, Path tmp) throws IOException {
+		Path target = path(image.sha256());
+		if (Files.exists(target)) {
+			return false;
+		}
+		Files.createDirectories(target.getParent());
+		Path temp = Files.createTempFile(tmp, image.sha256().substring(0, 8), ".part");
+		try {
+			Files.copy(image.file(), temp, StandardCopyOption.REPLACE_EXISTING);
+			try {
+				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+			}
+			catch (AtomicMoveNotSupportedException ex) {
+				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+			}
+		}
+		finally {
+			Files.deleteIfExists(temp);
+		}
+		return true;
 	}
 
 	void deleteAll(Iterable<String> hashes) {

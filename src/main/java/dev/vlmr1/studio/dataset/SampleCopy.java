@@ -40,8 +40,13 @@ final class SampleCopy {
 		PGConnection pg = connection.unwrap(PGConnection.class);
 		try (PGCopyOutputStream copy = new PGCopyOutputStream(pg, COPY_SQL, 1 << 16);
 				Writer out = new BufferedWriter(new OutputStreamWriter(copy, StandardCharsets.UTF_8), 1 << 16)) {
+			// most rows of a file share few images: their refs are serialised once per distinct image path
+			Map<String, String> singleImageJson = new java.util.HashMap<>();
 			for (ValidRow valid : rows) {
 				ParsedRow row = valid.row();
+				String imagesJson = valid.images().size() == 1
+						? singleImageJson.computeIfAbsent(row.imagePaths().get(0), (path) -> imagesJson(valid, json))
+						: imagesJson(valid, json);
 				out.write(Long.toString(datasetId));
 				out.write('\t');
 				out.write(Long.toString(fileId));
@@ -58,7 +63,7 @@ final class SampleCopy {
 				out.write('\t');
 				field(out, row.rewardMethod());
 				out.write('\t');
-				field(out, imagesJson(valid, json));
+				field(out, imagesJson);
 				out.write('\t');
 				field(out, row.extraJson());
 				out.write('\n');

@@ -9,6 +9,8 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,12 +32,15 @@ public final class DatasetValidator {
 
 	private static final Object MISSING = new Object();
 
+	private static final int BATCH = 2048;
+
 	private final IngestLimits limits;
 
 	public DatasetValidator(IngestLimits limits) {
 		this.limits = limits;
 	}
 
+	@SuppressWarnings("unchecked")
 	public ValidationResult validate(List<JsonlInput> inputs, ProgressListener progress) {
 		RowParser parser = new RowParser(limits);
 		List<Issue> issues = new ArrayList<>();
@@ -53,24 +58,38 @@ public final class DatasetValidator {
 			Set<String> keys = new HashSet<>();
 			int issuesBefore = issues.size();
 			final long total = totalLines;
+			// lines are read in order here and parsed in batches on the common pool; results are then taken in
+			// line order, so duplicate ids are judged exactly as in a sequential pass
+			List<CompletableFuture<List<Object>>> batches = new ArrayList<>();
+			List<RawLine> batch = new ArrayList<>(BATCH);
+			List<RawLine>[] current = new List[] { batch };
 			int lines = JsonlReader.read(input.jsonl(), input.name(), limits, issues, (line, bytes, length) -> {
-				Object result = parser.parse(input.name(), line, bytes, length);
-				if (result instanceof ParsedRow row) {
-					if (!keys.add(row.key())) {
-						issues.add(Issue.of(input.name(), line, "id", IssueCode.DUPLICATE_ID,
-								"id " + row.key() + " appears on an earlier line"));
-					}
-					else {
-						rows.add(row);
-					}
-				}
-				else {
-					issues.add((Issue) result);
+				current[0].add(new RawLine(line, Arrays.copyOf(bytes, length)));
+				if (current[0].size() == BATCH) {
+					batches.add(parse(parser, input.name(), current[0]));
+					current[0] = new ArrayList<>(BATCH);
 				}
 				if ((++done[0] & 1023) == 0) {
 					progress.progress("rows", done[0], total);
 				}
 			});
+			batches.add(parse(parser, input.name(), current[0]));
+			for (CompletableFuture<List<Object>> parsedBatch : batches) {
+				for (Object result : parsedBatch.join()) {
+					if (result instanceof ParsedRow row) {
+						if (!keys.add(row.key())) {
+							issues.add(Issue.of(input.name(), row.line(), "id", IssueCode.DUPLICATE_ID,
+									"id " + row.key() + " appears on an earlier line"));
+						}
+						else {
+							rows.add(row);
+						}
+					}
+					else {
+						issues.add((Issue) result);
+					}
+				}
+			}
 			contentLines += rows.size() + (int) issues.subList(issuesBefore, issues.size()).stream().filter((i) -> !i.fatal()).count();
 			parsed.add(rows);
 			hashes.add(sha256(input.jsonl()));
@@ -104,6 +123,19 @@ public final class DatasetValidator {
 		issues.sort(Comparator.comparingInt((Issue i) -> order.getOrDefault(i.file(), -1)).thenComparingInt(Issue::line));
 		int invalid = (int) issues.stream().filter((i) -> !i.fatal()).map((i) -> i.file() + ":" + i.line()).distinct().count();
 		return new ValidationResult(files, images, issues, invalid, contentLines);
+	}
+
+	private record RawLine(int number, byte[] bytes) {
+	}
+
+	private static CompletableFuture<List<Object>> parse(RowParser parser, String file, List<RawLine> lines) {
+		return CompletableFuture.supplyAsync(() -> {
+			List<Object> results = new ArrayList<>(lines.size());
+			for (RawLine line : lines) {
+				results.add(parser.parse(file, line.number(), line.bytes(), line.bytes().length));
+			}
+			return results;
+		});
 	}
 
 	/**

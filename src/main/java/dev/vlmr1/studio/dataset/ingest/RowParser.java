@@ -164,13 +164,16 @@ final class RowParser {
 			if (shape.problem() != null) {
 				return issue("conversations[1].value" + shape.field(), IssueCode.INVALID_BOX, shape.problem());
 			}
-			ObjectNode extra = json.createObjectNode();
-			for (Map.Entry<String, JsonNode> field : row.properties()) {
-				if (!KNOWN_FIELDS.contains(field.getKey())) {
-					extra.set(field.getKey(), field.getValue());
+			String extraJson = "{}";
+			if (row.size() > countKnown(row)) {
+				ObjectNode extra = json.createObjectNode();
+				for (Map.Entry<String, JsonNode> field : row.properties()) {
+					if (!KNOWN_FIELDS.contains(field.getKey())) {
+						extra.set(field.getKey(), field.getValue());
+					}
 				}
+				extraJson = json.writeValueAsString(extra);
 			}
-			String extraJson = json.writeValueAsString(extra);
 			if (extraJson.contains("\\u0000") || id.asString().indexOf('\0') >= 0) {
 				return issue("", IssueCode.WRONG_TYPE, "NUL characters (\\u0000) are not allowed in text");
 			}
@@ -182,6 +185,16 @@ final class RowParser {
 			return Issue.of(file, line, field, code, message);
 		}
 
+	}
+
+	private static int countKnown(ObjectNode row) {
+		int known = 0;
+		for (String field : KNOWN_FIELDS) {
+			if (row.has(field)) {
+				known++;
+			}
+		}
+		return known;
 	}
 
 	static int countMarkers(String question) {

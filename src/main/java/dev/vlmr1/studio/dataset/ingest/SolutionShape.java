@@ -23,8 +23,6 @@ final class SolutionShape {
 
 	private static final Pattern FENCE = Pattern.compile("^```(?:json)?\\s*(.*?)\\s*```$", Pattern.DOTALL);
 
-	private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,18}");
-
 	/** The task type and boxes, or a box problem ({@code problem} non-null, {@code field} says where). */
 	record Shape(TaskType type, List<double[]> boxes, @Nullable String problem, String field) {
 	}
@@ -37,7 +35,7 @@ final class SolutionShape {
 		if (answer.equals("None")) {
 			return new Shape(TaskType.OVD, List.of(), null, "");
 		}
-		if (INTEGER.matcher(answer).matches()) {
+		if (isInteger(answer)) {
 			return new Shape(TaskType.COUNTING, List.of(), null, "");
 		}
 		if (!answer.startsWith("[")) {
@@ -62,6 +60,19 @@ final class SolutionShape {
 					: new Shape(TaskType.REC, List.of(box(node)), null, "");
 		}
 		return new Shape(TaskType.OTHER, List.of(), null, "");
+	}
+
+	private static boolean isInteger(String text) {
+		int start = !text.isEmpty() && (text.charAt(0) == '+' || text.charAt(0) == '-') ? 1 : 0;
+		if (text.length() <= start || text.length() - start > 18) {
+			return false;
+		}
+		for (int i = start; i < text.length(); i++) {
+			if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static Shape ovd(JsonNode list) {
@@ -110,11 +121,17 @@ final class SolutionShape {
 
 	static String answerText(String solution) {
 		String answer = solution;
-		Matcher m = ANSWER.matcher(solution);
-		while (m.find()) {
-			answer = m.group(1);
+		// the regexes only run when their markers are present: most solutions are a bare box or number
+		if (solution.contains("<answer>")) {
+			Matcher m = ANSWER.matcher(solution);
+			while (m.find()) {
+				answer = m.group(1);
+			}
 		}
 		answer = answer.strip();
+		if (!answer.startsWith("```")) {
+			return answer;
+		}
 		Matcher fence = FENCE.matcher(answer);
 		return fence.matches() ? fence.group(1).strip() : answer;
 	}
