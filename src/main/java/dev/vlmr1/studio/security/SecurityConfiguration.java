@@ -1,5 +1,7 @@
 package dev.vlmr1.studio.security;
 
+import java.time.Clock;
+
 import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -14,6 +16,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
@@ -72,11 +75,17 @@ class SecurityConfiguration {
 	}
 
 	@Bean
+	LoginThrottle loginThrottle() {
+		return new LoginThrottle(Clock.systemUTC());
+	}
+
+	@Bean
 	@Order(2)
-	SecurityFilterChain pageChain(HttpSecurity http) {
-		http.authorizeHttpRequests(requests -> requests
+	SecurityFilterChain pageChain(HttpSecurity http, LoginThrottle throttle) {
+		http.addFilterBefore(new LoginThrottleFilter(throttle), UsernamePasswordAuthenticationFilter.class)
+			.authorizeHttpRequests(requests -> requests
 			.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll()
-			.requestMatchers("/login", "/error", "/css/**", "/js/**", "/assets/**", "/favicon.ico",
+			.requestMatchers("/login", "/error", "/css/**", "/js/**", "/app/**", "/assets/**", "/favicon.ico",
 					"/actuator/health")
 			.permitAll()
 			.anyRequest().authenticated())

@@ -14,6 +14,8 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -36,6 +38,22 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			throw problem;
 		}
 		return ResponseEntity.status(problem.status()).body(problem.toProblemDetail());
+	}
+
+	/**
+	 * A multipart body that cannot be parsed (truncated, too many parts, …); exceeding the size limits is a
+	 * {@code MaxUploadSizeExceededException}, which the base class answers with 413.
+	 */
+	@ExceptionHandler(MultipartException.class)
+	ResponseEntity<ProblemDetail> multipart(MultipartException ex, HttpServletRequest request) throws Exception {
+		if (!ApiPaths.isApi(request) || ex instanceof MaxUploadSizeExceededException) {
+			throw ex;
+		}
+		Throwable cause = ex.getMostSpecificCause();
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				"The multipart body cannot be read: " + cause.getMessage());
+		problem.setType(URI.create(ApiProblem.TYPE_BASE + "multipart-invalid"));
+		return ResponseEntity.badRequest().body(problem);
 	}
 
 	/**

@@ -51,6 +51,8 @@ class UploadLimitFilter extends OncePerRequestFilter {
 			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 			response.setCharacterEncoding("UTF-8");
 			json.writeValue(response.getOutputStream(), problem);
+			// send it now: the container may otherwise try to drain the unread body before answering
+			response.flushBuffer();
 			return;
 		}
 		chain.doFilter(request, response);

@@ -76,6 +76,31 @@ class SecurityIntegrationTests {
 	}
 
 	@Test
+	void repeatedFailedLoginsAreThrottledPerUser() throws Exception {
+		TestUser bob = new TestUsers(context).create("bob");
+		for (int i = 0; i < LoginThrottle.MAX_FAILURES; i++) {
+			String address = "10.0.0." + (i + 1); // a different client each time: the count is per user
+			mvc.perform(post("/login").param("username", alice.user().username())
+				.param("password", "guess-" + i)
+				.with(csrf())
+				.with(request -> {
+					request.setRemoteAddr(address);
+					return request;
+				})).andExpect(redirectedUrl("/login?error"));
+		}
+		// now even the right password is refused until the window passes
+		mvc.perform(post("/login").param("username", alice.user().username())
+			.param("password", alice.password())
+			.with(csrf()))
+			.andExpect(status().isTooManyRequests())
+			.andExpect(header().exists("Retry-After"));
+		mvc.perform(post("/login").param("username", bob.user().username()).param("password", bob.password()).with(csrf()))
+			.andExpect(redirectedUrl("/"));
+		// tokens are not affected
+		mvc.perform(get("/api/users/me").with(alice.api())).andExpect(status().isOk());
+	}
+
+	@Test
 	void pageFormPostNeedsTheCsrfToken() throws Exception {
 		mvc.perform(post("/account/tokens").param("name", "t").param("scope", "READ").with(alice.page()))
 			.andExpect(status().isForbidden());
@@ -92,7 +117,8 @@ class SecurityIntegrationTests {
 			.andReturn()
 			.getResponse()
 			.getContentAsString();
-		assertThat(html).contains(alice.user().username())
+		// the layout's header shows the principal's name: CurrentUser is a java.security.Principal
+		assertThat(html).contains("href=\"/account\">" + alice.user().username() + "</a>")
 			.contains("href=\"/datasets\"", "href=\"/rewards\"", "href=\"/models\"", "href=\"/runs\"")
 			.contains("name=\"_csrf\"");
 	}
@@ -146,7 +172,7 @@ class SecurityIntegrationTests {
 	@Test
 	void everyHtmlPageCarriesTheSecurityHeaders() throws Exception {
 		MockHttpSession session = login(alice);
-		for (String page : new String[] { "/login", "/", "/account" }) {
+		for (String page : new String[] { "/login", "/", "/account", "/models" }) {
 			MvcResult result = mvc.perform(get(page).session(session)).andExpect(status().isOk()).andReturn();
 			var response = result.getResponse();
 			assertThat(response.getHeader("Content-Security-Policy")).as(page)

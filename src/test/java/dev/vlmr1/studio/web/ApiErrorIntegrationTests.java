@@ -12,6 +12,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import dev.vlmr1.studio.web.TestUsers.TestUser;
 
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -94,6 +95,10 @@ class ApiErrorIntegrationTests {
 	@Test
 	void pageErrorsStayPages() throws Exception {
 		mvc.perform(get("/no-such-page").with(alice.page()))
+			.andExpect(status().isNotFound())
+			.andExpect(content().string(""));
+		// an ApiProblem thrown by a page controller becomes the error page with its status, not JSON
+		mvc.perform(post("/models/" + Long.MAX_VALUE + "/delete").with(alice.page()).with(csrf()))
 			.andExpect(status().isNotFound())
 			.andExpect(content().string(""));
 	}
