@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The run page in headless Chromium, for a run driven through {@link RunManagement} as a worker would: a chart per
  * metric, a gallery card whose canvas holds the image with the predicted (red) and ground-truth (green) boxes, the
  * completion shown as text, and the checkpoint's "open in demo" link; then a new step, a new metric, a new sample and
- * a new checkpoint arrive over the event stream while the page is open. A screenshot lands in
+ * a new checkpoint arrive over the event stream while the page is open, and the end of the run shows in the attempt
+ * history. A screenshot lands in
  * {@code target/run-page.png}.
  */
 class RunPageBrowserTests extends RunTestSupport {
@@ -132,6 +133,14 @@ class RunPageBrowserTests extends RunTestSupport {
 			// an earlier step stays reachable
 			new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("rollout-step"))).selectByValue("3");
 			wait.until(ExpectedConditions.attributeToBe(By.id("gallery"), "data-step", "3"));
+
+			// the end of the run closes the attempt in the history, live
+			assertThat(browser.findElement(By.cssSelector("#attempts tbody tr")).getText()).contains("browser-worker", "running");
+			runs.finish(id, lease, RunState.SUCCEEDED, null);
+			wait.until(ExpectedConditions.textToBe(By.id("run-state"), "SUCCEEDED"));
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#attempts tr[data-attempt=\"1\"]"),
+					"SUCCEEDED"));
+			assertThat(browser.findElement(By.id("run-eta")).getText()).isEmpty();
 		}
 		finally {
 			browser.quit();
