@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
+import dev.vlmr1.studio.model.ModelInputs;
+
 /**
  * Per-token log-probabilities of the completion tokens under a model (GRPO.md step 6; TRL's
  * {@code _get_per_token_logps} and {@code selective_log_softmax}).
@@ -38,6 +40,24 @@ public final class TokenLogProbs {
 		NDArray predicting = logits.get(new NDIndex(":, {}:{}, :", seq - completionLength - 1, seq - 1));
 		// [B, T]
 		NDArray targets = inputIds.get(new NDIndex(":, {}:", seq - completionLength));
+		return ofCompletion(predicting, targets, temperature);
+	}
+
+	/**
+	 * Runs {@code policy} on prompt + completion and scores the last {@code completionLength} tokens, keeping only
+	 * the logits it needs ({@code logits_to_keep} = T + 1, as TRL does). Differentiable when grad mode is on.
+	 *
+	 * @param inputs the full sequences [B, S] with their attention mask and images
+	 * @return [B, T] log-probs
+	 */
+	public static NDArray of(Policy policy, ModelInputs inputs, int completionLength, double temperature) {
+		long seq = inputs.inputIds().getShape().get(1);
+		if (completionLength <= 0 || completionLength >= seq) {
+			throw new IllegalArgumentException("completion length " + completionLength + " must be in [1, " + seq + ")");
+		}
+		NDArray logits = policy.forward(inputs.withLogitsToKeep(completionLength + 1)).logits(); // [B, T+1, V]
+		NDArray predicting = logits.get(new NDIndex(":, :{}, :", completionLength)); // [B, T, V]
+		NDArray targets = inputs.inputIds().get(new NDIndex(":, {}:", seq - completionLength)); // [B, T]
 		return ofCompletion(predicting, targets, temperature);
 	}
 
