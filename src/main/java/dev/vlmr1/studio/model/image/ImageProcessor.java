@@ -39,7 +39,8 @@ public final class ImageProcessor {
 	/** The processor a checkpoint directory describes ({@code preprocessor_config.json}, defaults if absent). */
 	public static ImageProcessor fromCheckpoint(Path directory) {
 		Path file = directory.resolve("preprocessor_config.json");
-		return new ImageProcessor(Files.isRegularFile(file) ? PreprocessorConfig.read(file) : PreprocessorConfig.defaults());
+		return new ImageProcessor(
+				Files.isRegularFile(file) ? PreprocessorConfig.read(file) : PreprocessorConfig.defaults());
 	}
 
 	public PreprocessorConfig config() {

@@ -28,7 +28,8 @@ public record PreprocessorConfig(long minPixels, long maxPixels, int patchSize, 
 
 	public PreprocessorConfig {
 		if (minPixels <= 0 || maxPixels < minPixels) {
-			throw new IllegalArgumentException("need 0 < min_pixels <= max_pixels, got " + minPixels + ", " + maxPixels);
+			throw new IllegalArgumentException(
+					"need 0 < min_pixels <= max_pixels, got " + minPixels + ", " + maxPixels);
 		}
 		if (patchSize <= 0 || temporalPatchSize <= 0 || mergeSize <= 0) {
 			throw new IllegalArgumentException("patch sizes must be positive");
@@ -40,7 +41,8 @@ public record PreprocessorConfig(long minPixels, long maxPixels, int patchSize, 
 
 	/** transformers' defaults: min 56·56, max 28·28·1280, patch 14, temporal 2, merge 2, CLIP mean/std. */
 	public static PreprocessorConfig defaults() {
-		return new PreprocessorConfig(56 * 56, 28 * 28 * 1280, 14, 2, 2, 1 / 255.0, CLIP_MEAN.clone(), CLIP_STD.clone());
+		return new PreprocessorConfig(56 * 56, 28 * 28 * 1280, 14, 2, 2, 1 / 255.0, CLIP_MEAN.clone(),
+				CLIP_STD.clone());
 	}
 
 	/** Reads a checkpoint's {@code preprocessor_config.json}. */
@@ -60,7 +62,8 @@ public record PreprocessorConfig(long minPixels, long maxPixels, int patchSize, 
 		long min = json.path("min_pixels").asLong(size.path("shortest_edge").asLong(d.minPixels()));
 		long max = json.path("max_pixels").asLong(size.path("longest_edge").asLong(d.maxPixels()));
 		return new PreprocessorConfig(min, max, json.path("patch_size").asInt(d.patchSize()),
-				json.path("temporal_patch_size").asInt(d.temporalPatchSize()), json.path("merge_size").asInt(d.mergeSize()),
+				json.path("temporal_patch_size").asInt(d.temporalPatchSize()),
+				json.path("merge_size").asInt(d.mergeSize()),
 				json.path("rescale_factor").asDouble(d.rescaleFactor()), floats(json.path("image_mean"), d.imageMean()),
 				floats(json.path("image_std"), d.imageStd()));
 	}

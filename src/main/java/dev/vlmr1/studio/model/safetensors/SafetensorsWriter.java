@@ -84,7 +84,7 @@ public final class SafetensorsWriter {
 	 * Writes a checkpoint's weights into {@code directory}: one {@value #SINGLE_FILE} when they fit in
 	 * {@code maxShardBytes}, otherwise {@code model-0000i-of-0000n.safetensors} shards plus {@value #INDEX_FILE}
 	 * ({@code metadata.total_size}, {@code weight_map}), as {@code save_pretrained(max_shard_size=…)} does. A tensor
-	 * larger than the limit gets a shard of its own.
+	 * larger than the limit gets a shard of its own. Weight files of an earlier save in the directory are removed.
 	 * @return the files written, index last
 	 */
 	public static List<Path> writeCheckpoint(Path directory, List<WritableTensor> tensors, long maxShardBytes) {
@@ -92,12 +92,7 @@ public final class SafetensorsWriter {
 			throw new IllegalArgumentException("maxShardBytes must be positive, got " + maxShardBytes);
 		}
 		checkUniqueNames(tensors);
-		try {
-			Files.createDirectories(directory);
-		}
-		catch (IOException ex) {
-			throw new SafetensorsException(directory + ": cannot create: " + ex.getMessage(), ex);
-		}
+		removeOldWeights(directory);
 		List<List<WritableTensor>> shards = shards(tensors, maxShardBytes);
 		if (shards.size() <= 1) {
 			Path file = directory.resolve(SINGLE_FILE);
@@ -132,6 +127,28 @@ public final class SafetensorsWriter {
 		return written;
 	}
 
+	/**
+	 * Deletes the weight files of an earlier save in {@code directory}, as {@code save_pretrained} does: a stale index
+	 * or shard next to the new files would be loaded instead of (or mixed with) them.
+	 */
+	private static void removeOldWeights(Path directory) {
+		try {
+			Files.createDirectories(directory);
+			try (var files = Files.list(directory)) {
+				for (Path file : files.toList()) {
+					String name = file.getFileName().toString();
+					if (name.equals(SINGLE_FILE) || name.equals(INDEX_FILE)
+							|| name.matches("model-\\d{5}-of-\\d{5}\\.safetensors")) {
+						Files.delete(file);
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new SafetensorsException(directory + ": cannot prepare for writing: " + ex.getMessage(), ex);
+		}
+	}
+
 	/** Greedy split in the given order: a new shard starts when the next tensor would overflow the current one. */
 	static List<List<WritableTensor>> shards(List<WritableTensor> tensors, long maxShardBytes) {
 		List<List<WritableTensor>> shards = new ArrayList<>();
@@ -156,7 +173,8 @@ public final class SafetensorsWriter {
 	private static List<WritableTensor> inFileOrder(List<WritableTensor> tensors) {
 		checkUniqueNames(tensors);
 		List<WritableTensor> ordered = new ArrayList<>(tensors);
-		ordered.sort(Comparator.comparingInt((WritableTensor t) -> -t.dtype().bytes()).thenComparing(WritableTensor::name));
+		ordered.sort(Comparator.comparingInt((WritableTensor t) -> -t.dtype().bytes())
+			.thenComparing(WritableTensor::name));
 		return ordered;
 	}
 
