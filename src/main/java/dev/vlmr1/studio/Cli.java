@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 
+import dev.vlmr1.studio.model.ModelCommands;
+
 /**
  * Command-line subcommands of the application jar ({@code infer}, {@code forward}, {@code train}, …).
  *
@@ -14,6 +16,11 @@ import java.util.function.ToIntFunction;
 final class Cli {
 
 	private static final Map<String, ToIntFunction<String[]>> COMMANDS = new LinkedHashMap<>();
+
+	static {
+		COMMANDS.put("forward", ModelCommands::forward);
+		COMMANDS.put("infer", ModelCommands::infer);
+	}
 
 	private Cli() {
 	}

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import dev.vlmr1.studio.model.text.KvCache;
 import dev.vlmr1.studio.model.text.RopeIndex;
 import dev.vlmr1.studio.model.text.TextModel;
+import dev.vlmr1.studio.model.vision.VisionTransformer;
 
 /**
  * A Qwen2-VL / Qwen2.5-VL model: vision tower, language model and output head. Mirrors
@@ -33,25 +34,17 @@ import dev.vlmr1.studio.model.text.TextModel;
  */
 public final class QwenVlModel implements AutoCloseable {
 
-	/** Turns pixel patches (P, 1176) and grids into image features (N, C). */
-	@FunctionalInterface
-	interface ImageEncoder {
-
-		NDArray encode(NDArray pixelValues, long[][] gridThw);
-
-	}
-
 	private final QwenVlConfig config;
 
 	private final Parameters parameters;
 
 	private final TextModel text;
 
-	private final @Nullable ImageEncoder vision;
+	private final VisionTransformer vision;
 
 	private final RopeIndex.Tokens ropeTokens;
 
-	private QwenVlModel(QwenVlConfig config, Parameters parameters, TextModel text, @Nullable ImageEncoder vision) {
+	private QwenVlModel(QwenVlConfig config, Parameters parameters, TextModel text, VisionTransformer vision) {
 		this.config = config;
 		this.parameters = parameters;
 		this.text = text;
@@ -84,7 +77,6 @@ public final class QwenVlModel implements AutoCloseable {
 		if (config.text().tieWordEmbeddings()) {
 			left.remove("lm_head.weight");
 		}
-		left.removeIf((name) -> name.startsWith("visual.") && model.vision == null);
 		if (!left.isEmpty()) {
 			model.close();
 			throw new CheckpointException("checkpoint has tensors the model does not use: " + left);
@@ -97,8 +89,9 @@ public final class QwenVlModel implements AutoCloseable {
 		NDManager manager = NDManager.newBaseManager(device);
 		try {
 			Parameters params = new Parameters(manager, source);
+			VisionTransformer vision = VisionTransformer.load(config.vision(), params);
 			TextModel text = TextModel.load(config.text(), params);
-			return new QwenVlModel(config, params, text, null);
+			return new QwenVlModel(config, params, text, vision);
 		}
 		catch (RuntimeException ex) {
 			manager.close();
@@ -122,6 +115,10 @@ public final class QwenVlModel implements AutoCloseable {
 
 	public TextModel text() {
 		return text;
+	}
+
+	public VisionTransformer vision() {
+		return vision;
 	}
 
 	/** A full forward pass with no cache. */
@@ -183,10 +180,7 @@ public final class QwenVlModel implements AutoCloseable {
 			return null;
 		}
 		requireGrid(inputs);
-		if (vision == null) {
-			throw new IllegalStateException("this model was loaded without a vision tower");
-		}
-		return vision.encode(inputs.pixelValues(), inputs.imageGridThw());
+		return vision.forward(inputs.pixelValues(), inputs.imageGridThw()); // (N, C)
 	}
 
 	private static void requireGrid(ModelInputs inputs) {

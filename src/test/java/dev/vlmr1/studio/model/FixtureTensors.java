@@ -26,6 +26,10 @@ public final class FixtureTensors implements AutoCloseable {
 		return new FixtureTensors(SafetensorsReader.open(ROOT.resolve(relative)));
 	}
 
+	public java.util.Set<String> names() {
+		return reader.names();
+	}
+
 	public boolean contains(String name) {
 		return reader.contains(name);
 	}

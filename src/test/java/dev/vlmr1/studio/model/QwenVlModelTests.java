@@ -54,6 +54,23 @@ class QwenVlModelTests {
 		}
 	}
 
+	@ParameterizedTest
+	@CsvSource({ "qwen2_5_vl_tiny, single", "qwen2_5_vl_tiny, multi", "qwen2_vl_tiny, single",
+			"qwen2_vl_tiny, multi" })
+	void endToEndFromPixelValuesMatchesTransformers(String name, String kase) {
+		QwenVlModel model = model(name);
+		try (var fixture = FixtureTensors.open(name + "/case_" + kase + ".safetensors");
+				NDManager manager = model.manager().newSubManager()) {
+			ModelInputs inputs = ModelInputs.of(fixture.array(manager, "input_ids"))
+				.withHiddenStates()
+				.withImages(fixture.array(manager, "pixel_values"), fixture.matrix("image_grid_thw"));
+			ModelOutput out = model.forward(inputs);
+			assertThat(FixtureTensors.maxAbsDiff(out.imageEmbeds(), fixture.floats("image_embeds"))).as("image_embeds")
+				.isLessThanOrEqualTo(TOLERANCE);
+			assertMatches(out, fixture);
+		}
+	}
+
 	static void assertMatches(ModelOutput out, FixtureTensors fixture) {
 		assertThat(out.positionIds().toLongArray()).containsExactly(fixture.longs("position_ids"));
 		assertThat(out.ropeDeltas().toLongArray()).containsExactly(fixture.longs("rope_deltas"));

@@ -80,7 +80,8 @@ final class VisionAttention {
 		NDArray ks = segments(k, from, count, length); // (K, H, L, D)
 		NDArray vs = segments(v, from, count, length); // (K, H, L, D)
 		NDArray weights = qs.matMul(ks.transpose(0, 1, 3, 2)).softmax(-1); // (K, H, L, L), float32
-		return weights.matMul(vs).transpose(1, 0, 2, 3).reshape(numHeads, (long) count * length, headDim); // (H, K·L, D)
+		NDArray attended = weights.matMul(vs); // (K, H, L, D)
+		return attended.transpose(1, 0, 2, 3).reshape(numHeads, (long) count * length, headDim); // (H, K·L, D)
 	}
 
 	private NDArray segments(NDArray x, int from, int count, int length) {

@@ -23,7 +23,8 @@ sealed interface VisionNorm {
 		if (type == ModelType.QWEN2_5_VL) {
 			return new RmsNorm(params.load(prefix + ".weight", dim), EPS);
 		}
-		return new LayerNormWithBias(params.load(prefix + ".weight", dim), params.load(prefix + ".bias", dim), EPS);
+		NDArray weight = params.load(prefix + ".weight", dim);
+		return new LayerNormWithBias(weight, params.load(prefix + ".bias", dim), EPS);
 	}
 
 	/**

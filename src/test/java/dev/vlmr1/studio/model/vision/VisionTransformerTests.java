@@ -3,6 +3,7 @@ package dev.vlmr1.studio.model.vision;
 import java.nio.file.Path;
 import java.util.List;
 
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -88,6 +89,22 @@ class VisionTransformerTests {
 				float largest = maxAbs(grad);
 				assertThat(Float.isFinite(largest) && largest > 0).as(name + " gradient finite and non-zero").isTrue();
 			}
+		}
+	}
+
+	@Test
+	void temporariesStayOnTheCallersManager() {
+		Path dir = FIXTURES.resolve("qwen2_5_vl_tiny");
+		try (NDManager manager = NDManager.newBaseManager(); Weights weights = Weights.open(dir);
+				SafetensorsReader inputs = SafetensorsReader.open(dir.resolve("case_multi.safetensors"))) {
+			VisionTransformer tower = VisionTransformer.load(QwenVlConfig.load(dir).vision(),
+					new Parameters(manager, weights));
+			int parameterArrays = ((BaseNDManager) manager).getManagedArrays().size();
+			try (NDManager call = manager.newSubManager()) {
+				tower.forward(array(call, inputs, "pixel_values"), grid(inputs));
+				assertThat(((BaseNDManager) call).getManagedArrays()).hasSizeGreaterThan(10);
+			}
+			assertThat(((BaseNDManager) manager).getManagedArrays()).hasSize(parameterArrays);
 		}
 	}
 
