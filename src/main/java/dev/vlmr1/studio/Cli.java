@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.ToIntFunction;
 
 import dev.vlmr1.studio.model.ModelCommands;
+import dev.vlmr1.studio.train.GrpoStepCommand;
 
 /**
  * Command-line subcommands of the application jar ({@code infer}, {@code forward}, {@code train}, …).
@@ -20,6 +21,7 @@ final class Cli {
 	static {
 		COMMANDS.put("forward", ModelCommands::forward);
 		COMMANDS.put("infer", ModelCommands::infer);
+		COMMANDS.put("grpo-step", GrpoStepCommand::run);
 	}
 
 	private Cli() {
