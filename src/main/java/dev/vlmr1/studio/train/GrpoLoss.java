@@ -27,22 +27,24 @@ public record GrpoLoss(LossType type, double beta, double epsilonLow, double eps
 	}
 
 	/**
-	 * How this micro-batch relates to its optimiser step.
+	 * How this micro-batch relates to its optimiser step (micro-batches may differ in size when
+	 * {@code skip_zero_variance_groups} drops rows).
 	 *
-	 * @param microBatches micro-batches accumulated into one step (equal sizes)
+	 * @param microBatches micro-batches accumulated into one step ({@code bnpo} divides each by this)
+	 * @param stepSequences completions over all of them ({@code grpo} and {@code dr_grpo} divide by this)
 	 * @param stepTokens unmasked completion tokens over all of them ({@code dapo}'s divisor)
 	 */
-	public record Accumulation(int microBatches, double stepTokens) {
+	public record Accumulation(int microBatches, int stepSequences, double stepTokens) {
 
 		public Accumulation {
-			if (microBatches < 1) {
-				throw new IllegalArgumentException("at least one micro-batch");
+			if (microBatches < 1 || stepSequences < 1) {
+				throw new IllegalArgumentException("at least one micro-batch and one sequence");
 			}
 		}
 
-		/** One micro-batch per step: {@code dapo} divides by this mask's own token count. */
+		/** One micro-batch per step. */
 		public static Accumulation single(NDArray mask) {
-			return new Accumulation(1, mask.sum().getFloat());
+			return new Accumulation(1, (int) mask.getShape().get(0), mask.sum().getFloat());
 		}
 
 	}
@@ -109,13 +111,13 @@ public record GrpoLoss(LossType type, double beta, double epsilonLow, double eps
 
 	// scalars go in as float: a double scalar would promote a 0-dim float32 result to float64
 	private NDArray aggregate(NDArray maskedLoss, NDArray mask, Accumulation accumulation) {
-		int micro = accumulation.microBatches();
-		long batch = maskedLoss.getShape().get(0);
+		float micro = accumulation.microBatches();
+		float sequences = accumulation.stepSequences();
 		return switch (type) {
 			// clamp ≥ 1: a row masked out entirely (truncated) contributes 0 instead of 0/0
-			case GRPO -> maskedLoss.sum(new int[] { 1 }).div(mask.sum(new int[] { 1 }).maximum(1f)).mean().div((float) micro);
-			case BNPO -> maskedLoss.sum().div(Math.max(1f, mask.sum().getFloat())).div((float) micro);
-			case DR_GRPO -> maskedLoss.sum().div((float) batch * maxCompletionLength).div((float) micro);
+			case GRPO -> maskedLoss.sum(new int[] { 1 }).div(mask.sum(new int[] { 1 }).maximum(1f)).sum().div(sequences);
+			case BNPO -> maskedLoss.sum().div(Math.max(1f, mask.sum().getFloat())).div(micro);
+			case DR_GRPO -> maskedLoss.sum().div(sequences * maxCompletionLength);
 			case DAPO -> maskedLoss.sum().div((float) Math.max(1.0, accumulation.stepTokens()));
 		};
 	}

@@ -96,7 +96,7 @@ class GrpoLossTests {
 				halves += loss
 					.compute(in.get("policy_logps").get(rows), in.get("old_logps").get(rows),
 							in.get("ref_logps").get(rows), in.get("advantages").get(rows), mask.get(rows),
-							new GrpoLoss.Accumulation(2, tokens))
+							new GrpoLoss.Accumulation(2, 4, tokens))
 					.loss()
 					.getFloat();
 			}
