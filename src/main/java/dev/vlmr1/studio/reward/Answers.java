@@ -1,0 +1,74 @@
+package dev.vlmr1.studio.reward;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Answer extraction and normalisation shared by the reward functions (REWARDS.md "Answer extraction").
+ */
+public final class Answers {
+
+	private static final Pattern ANSWER = Pattern.compile("<answer>(.*?)</answer>", Pattern.DOTALL);
+
+	private Answers() {
+	}
+
+	/** The text inside the first {@code <answer>…</answer>}, untrimmed; VLM-R1's REC reward reads this one. */
+	public static Optional<String> first(String text) {
+		Matcher m = ANSWER.matcher(text);
+		return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+	}
+
+	/** The text inside the last {@code <answer>…</answer>}, untrimmed; the default for every other function. */
+	public static Optional<String> last(String text) {
+		Matcher m = ANSWER.matcher(text);
+		@Nullable String found = null;
+		while (m.find()) {
+			found = m.group(1);
+		}
+		return Optional.ofNullable(found);
+	}
+
+	/**
+	 * The last answer, or the whole completion when it has none (VLM-R1's text rewards fall back the same way;
+	 * the format reward is what punishes a missing tag).
+	 */
+	public static String lastOrWhole(String text) {
+		return last(text).orElse(text);
+	}
+
+	/** The solution's answer: inside its first {@code <answer>} tag when wrapped (DATA.md allows both), trimmed. */
+	public static String solution(String solution) {
+		return first(solution).orElse(solution).strip();
+	}
+
+	/**
+	 * {@code clean(x)}: join lines (a line break after whitespace disappears, otherwise it becomes a space), trim,
+	 * drop one trailing ".", lowercase.
+	 */
+	public static String clean(String x) {
+		StringBuilder joined = new StringBuilder(x.length());
+		for (int i = 0; i < x.length(); i++) {
+			char c = x.charAt(i);
+			if (c == '\n' || c == '\r') {
+				boolean afterSpace = !joined.isEmpty() && Character.isWhitespace(joined.charAt(joined.length() - 1));
+				if (!afterSpace) {
+					joined.append(' ');
+				}
+			}
+			else {
+				joined.append(c);
+			}
+		}
+		String s = joined.toString().strip();
+		if (s.endsWith(".")) {
+			s = s.substring(0, s.length() - 1);
+		}
+		return s.toLowerCase(Locale.ROOT);
+	}
+
+}

@@ -1,0 +1,22 @@
+package dev.vlmr1.studio.reward;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One configured function's outcome on one completion.
+ *
+ * @param function the configured function name (metrics are keyed by it)
+ * @param weight its weight in the total
+ * @param score its score (0 when it threw)
+ * @param routedTo the accuracy function actually run when the sample's accu_reward_method replaced it, else null
+ * @param parse what it read, or null when it threw
+ * @param error the exception's message when it threw, else null
+ */
+public record FunctionScore(String function, double weight, double score, @Nullable String routedTo,
+		@Nullable RewardParse parse, @Nullable String error) {
+
+	public boolean failed() {
+		return error != null;
+	}
+
+}
