@@ -159,6 +159,53 @@ class GrpoTrainerTests {
 			.hasMessageContaining("multiple of num_generations");
 	}
 
+	@Test
+	void numIterationsReusesRolloutsAndSkippingZeroVarianceGroupsLeavesNothingToLearn(@TempDir Path out) {
+		GrpoConfig twice = config().toBuilder().numGenerations(2).perDeviceTrainBatchSize(2).gradientAccumulationSteps(1)
+			.maxCompletionLength(3).numIterations(2).maxSteps(3).build();
+		try (Run run = start(TrainFixtures.TINY, out, twice, SAMPLES)) {
+			StepMetrics first = run.trainer().step();
+			StepMetrics second = run.trainer().step();
+			// the second iteration trains on the same rollouts: same rewards, no new prompt drawn
+			assertThat(run.rollouts()).hasSize(2);
+			assertThat(second.get("epoch")).isEqualTo(first.get("epoch"));
+			assertThat(second.get("reward")).isEqualTo(first.get("reward"));
+			run.trainer().step();
+			assertThat(run.rollouts()).hasSize(4);
+		}
+		GrpoConfig skipping = config().toBuilder().skipZeroVarianceGroups(true).maxSteps(1).build();
+		try (Run run = start(TrainFixtures.TINY, out, skipping, SAMPLES)) {
+			var constant = new GrpoTrainer.Setup(run.policy(), run.reference(), run.tokenizer(),
+					ImageProcessor.fromCheckpoint(TrainFixtures.TINY), new ConstantRewards(), SAMPLES, MetricSink.none(),
+					TrainFixtures.TINY, out);
+			Map<String, float[]> before = snapshot(run.policy().parameters());
+			try (GrpoTrainer trainer = new GrpoTrainer(constant, skipping)) {
+				StepMetrics metrics = trainer.step();
+				assertThat(metrics.get("frac_reward_zero_std")).isEqualTo(1.0);
+				assertThat(metrics.get("grad_norm")).isZero();
+			}
+			snapshot(run.policy().parameters()).forEach((name, values) -> assertThat(values).as(name)
+				.containsExactly(before.get(name)));
+		}
+	}
+
+	/** Every completion scores 1: all groups have zero variance. */
+	static final class ConstantRewards implements RewardScorer {
+
+		@Override
+		public List<String> functionNames() {
+			return List.of("one");
+		}
+
+		@Override
+		public Scores score(List<Request> requests) {
+			double[] ones = new double[requests.size()];
+			java.util.Arrays.fill(ones, 1.0);
+			return new Scores(ones, Map.of("one", ones));
+		}
+
+	}
+
 	static Map<String, float[]> snapshot(Map<String, NDArray> params) {
 		Map<String, float[]> out = new java.util.TreeMap<>();
 		params.forEach((name, p) -> out.put(name, p.toFloatArray()));
