@@ -175,7 +175,7 @@ public final class GrpoTrainer implements AutoCloseable {
 		}
 		return TrainerCheckpoint.save(setup.outputDir(), setup.baseModel(), setup.tokenizer().specialTokens(),
 				setup.policy().parameters(), adamW,
-				new TrainerCheckpoint.State(globalStep, order.epochs(), order.position(), config.seed()));
+				TrainerCheckpoint.State.of(globalStep, order, config.seed()));
 	}
 
 	public long globalStep() {

@@ -47,10 +47,20 @@ public final class TrainerCheckpoint {
 	 * The trainer's position.
 	 *
 	 * @param globalStep optimiser steps done
-	 * @param data where the next prompt comes from
+	 * @param dataEpoch the epoch of the seeded data order the next prompt comes from
+	 * @param dataIndex the position of the next prompt within that epoch's permutation
 	 * @param seed the run seed (every other random draw derives from it and the step, see {@link Seeds})
 	 */
-	public record State(long globalStep, double epoch, DataOrder.Position data, long seed) {
+	public record State(long globalStep, double epoch, int dataEpoch, int dataIndex, long seed) {
+
+		DataOrder.Position data() {
+			return new DataOrder.Position(dataEpoch, dataIndex);
+		}
+
+		static State of(long globalStep, DataOrder order, long seed) {
+			return new State(globalStep, order.epochs(), order.position().epoch(), order.position().index(), seed);
+		}
+
 	}
 
 	private TrainerCheckpoint() {
@@ -73,8 +83,8 @@ public final class TrainerCheckpoint {
 			ObjectNode trainer = JSON.createObjectNode();
 			trainer.put("global_step", state.globalStep());
 			trainer.put("epoch", state.epoch());
-			trainer.put("data_epoch", state.data().epoch());
-			trainer.put("data_index", state.data().index());
+			trainer.put("data_epoch", state.dataEpoch());
+			trainer.put("data_index", state.dataIndex());
 			trainer.put("seed", state.seed());
 			write(temporary.resolve("trainer_state.json"), trainer);
 			ObjectNode rng = JSON.createObjectNode();
@@ -112,8 +122,8 @@ public final class TrainerCheckpoint {
 		requireCommitted(checkpoint);
 		try {
 			JsonNode n = JSON.readTree(checkpoint.resolve("trainer_state.json").toFile());
-			return new State(n.get("global_step").asLong(), n.get("epoch").asDouble(),
-					new DataOrder.Position(n.get("data_epoch").asInt(), n.get("data_index").asInt()), n.get("seed").asLong());
+			return new State(n.get("global_step").asLong(), n.get("epoch").asDouble(), n.get("data_epoch").asInt(),
+					n.get("data_index").asInt(), n.get("seed").asLong());
 		}
 		catch (IOException ex) {
 			throw new CheckpointException(checkpoint + ": unreadable trainer_state.json: " + ex.getMessage(), ex);
