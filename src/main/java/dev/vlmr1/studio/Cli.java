@@ -30,6 +30,8 @@ final class Cli {
 	static {
 		COMMANDS.put("forward", ModelCommands::forward);
 		COMMANDS.put("infer", ModelCommands::infer);
+		COMMANDS.put("synth", (args) -> TinyModelCommands.synth(args, System.out));
+		COMMANDS.put("create-tiny-model", (args) -> TinyModelCommands.createTinyModel(args, System.out));
 		COMMANDS.put("grpo-step", GrpoStepCommand::run);
 		COMMANDS.put("train", (args) -> TrainCommand.run(args, Cli::rewardScorer));
 	}

@@ -13,6 +13,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import org.jspecify.annotations.Nullable;
 
 import dev.vlmr1.studio.model.text.KvCache;
+import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 
 /**
  * Batched, left-padded, KV-cached decoding: one prefill over the prompts, then one forward per new token over the
@@ -32,6 +33,11 @@ public final class Generator {
 	public Generator(QwenVlModel model, @Nullable Function<long[], String> detokenizer) {
 		this.model = model;
 		this.detokenizer = detokenizer;
+	}
+
+	/** A generator whose results carry texts: the tokenizer's decoding with special tokens left out. */
+	public static Generator withTokenizer(QwenVlModel model, QwenTokenizer tokenizer) {
+		return new Generator(model, (ids) -> tokenizer.decode(ids, true));
 	}
 
 	/**

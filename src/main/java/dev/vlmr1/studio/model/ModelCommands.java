@@ -104,7 +104,7 @@ public final class ModelCommands {
 				inputs = inputs.withImages(manager.create(processed.pixelValues(), new Shape(processed.shape())),
 						processed.gridThw());
 			}
-			Generator generator = new Generator(model, (ids) -> tokenizer.decode(ids, true));
+			Generator generator = Generator.withTokenizer(model, tokenizer);
 			Generation answer = generator.generate(inputs, SamplingParams.greedy(maxNewTokens, model.config()));
 			out.println(answer.texts().get(0));
 		}

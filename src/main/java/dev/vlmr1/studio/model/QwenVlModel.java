@@ -84,6 +84,11 @@ public final class QwenVlModel implements AutoCloseable {
 		return model;
 	}
 
+	/** Builds the model from any tensor source onto the default device. */
+	public static QwenVlModel load(QwenVlConfig config, TensorSource source) {
+		return load(config, source, Engine.getInstance().defaultDevice());
+	}
+
 	/** Builds the model from any tensor source (a checkpoint, or an initialiser for a new or benchmark model). */
 	public static QwenVlModel load(QwenVlConfig config, TensorSource source, Device device) {
 		NDManager manager = NDManager.newBaseManager(device);
@@ -157,7 +162,7 @@ public final class QwenVlModel implements AutoCloseable {
 		}
 		else {
 			deltas = cache.ropeDeltas();
-			positions = decodePositions(mask, batch, tokens, cache.length(), deltas);
+			positions = RopeIndex.decodePositions(mask, batch, tokens, cache.length(), deltas);
 		}
 		NDArray positionIds = manager.create(positions, new Shape(3, batch, tokens));
 		List<NDArray> hiddenStates = inputs.outputHiddenStates() ? new ArrayList<>() : null;
@@ -205,25 +210,6 @@ public final class QwenVlModel implements AutoCloseable {
 		// boolean-mask set = torch's masked_scatter, differentiable w.r.t. both the embeddings and the features
 		embeds.set(new NDIndex("{}", inputIds.eq(config.imageTokenId())), imageEmbeds);
 		return embeds;
-	}
-
-	/** Decode positions: the k-th attended token of a row (counting from 0) sits at k + delta on every axis. */
-	private static long[] decodePositions(long @Nullable [][] mask, int batch, int tokens, long past, long[] deltas) {
-		long[] positions = new long[3 * batch * tokens];
-		for (int b = 0; b < batch; b++) {
-			long attended = 0;
-			for (int s = 0; s < past + tokens; s++) {
-				boolean real = mask == null || mask[b][s] != 0;
-				attended += real ? 1 : 0;
-				if (s >= past) {
-					long position = real ? attended - 1 + deltas[b] : 0;
-					for (int axis = 0; axis < 3; axis++) {
-						positions[(axis * batch + b) * tokens + (int) (s - past)] = position;
-					}
-				}
-			}
-		}
-		return positions;
 	}
 
 	private static long[][] rows(NDArray matrix) {

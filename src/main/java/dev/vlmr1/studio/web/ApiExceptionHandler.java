@@ -1,21 +1,91 @@
 package dev.vlmr1.studio.web;
 
+import java.net.URI;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Turns every error under the REST controllers into an RFC 9457 problem detail
- * ({@code application/problem+json}); Spring MVC's own exceptions are handled by the base class.
+ * Turns every error of a request under {@code /api/} into an RFC 9457 problem detail
+ * ({@code application/problem+json}); Spring MVC's own exceptions (404 of unknown paths, 405, 415, 400, 413 of
+ * multipart limits, …) are handled by the base class.
+ *
+ * <p>It applies to all handlers, not only {@code @RestController}s, because a 404 of an unknown path or a 405
+ * is raised before any controller is chosen. Page requests are declined (the exception is rethrown unchanged),
+ * so Spring MVC's default resolver turns them into the HTML error page with the right status.
  */
-@RestControllerAdvice(annotations = org.springframework.web.bind.annotation.RestController.class)
+@RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(ApiProblem.class)
-	ResponseEntity<ProblemDetail> handle(ApiProblem problem) {
+	ResponseEntity<ProblemDetail> handle(ApiProblem problem, HttpServletRequest request) {
+		if (!ApiPaths.isApi(request)) {
+			throw problem;
+		}
 		return ResponseEntity.status(problem.status()).body(problem.toProblemDetail());
+	}
+
+	/**
+	 * A multipart body that cannot be parsed (truncated, too many parts, …); exceeding the size limits is a
+	 * {@code MaxUploadSizeExceededException}, which the base class answers with 413.
+	 */
+	@ExceptionHandler(MultipartException.class)
+	ResponseEntity<ProblemDetail> multipart(MultipartException ex, HttpServletRequest request) throws Exception {
+		if (!ApiPaths.isApi(request) || ex instanceof MaxUploadSizeExceededException) {
+			throw ex;
+		}
+		Throwable cause = ex.getMostSpecificCause();
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				"The multipart body cannot be read: " + cause.getMessage());
+		problem.setType(URI.create(ApiProblem.TYPE_BASE + "multipart-invalid"));
+		return ResponseEntity.badRequest().body(problem);
+	}
+
+	/**
+	 * Any other failure of an API request is a 500 problem whose detail gives nothing away; the stack trace goes
+	 * to the log. Security exceptions are left to Spring Security (401/403).
+	 */
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<ProblemDetail> unexpected(Exception ex, HttpServletRequest request) throws Exception {
+		if (!ApiPaths.isApi(request) || ex instanceof AccessDeniedException || ex instanceof AuthenticationException) {
+			throw ex;
+		}
+		logger.error("Unexpected error on " + request.getMethod() + " " + request.getRequestURI(), ex);
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+				"An unexpected error occurred; it has been logged");
+		problem.setType(URI.create(ApiProblem.TYPE_BASE + "internal-error"));
+		return ResponseEntity.internalServerError().body(problem);
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body,
+			HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+		HttpServletRequest servletRequest = ((NativeWebRequest) request).getNativeRequest(HttpServletRequest.class);
+		if (servletRequest != null && !ApiPaths.isApi(servletRequest)) {
+			throw ApiExceptionHandler.<RuntimeException>rethrow(ex);
+		}
+		return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+	}
+
+	/** Rethrows a checked exception unchanged: the resolver chain then treats it as "not handled here". */
+	@SuppressWarnings("unchecked")
+	private static <E extends Throwable> E rethrow(Throwable ex) throws E {
+		throw (E) ex;
 	}
 
 }

@@ -5,14 +5,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponse;
 
 /**
  * An error any module throws to answer with an RFC 9457 problem detail: a status, a stable type slug (e.g.
  * {@code "dataset-invalid"}, served as {@code https://vlm-r1.dev/problems/dataset-invalid}), a title, a detail
  * message for people and extra properties for programs (e.g. the validation report).
+ *
+ * <p>Under {@code /api/**} it becomes an {@code application/problem+json} body; thrown by a page controller it
+ * becomes the error page with its status (it is an {@link ErrorResponse}, which Spring MVC maps to a status).
  */
-public class ApiProblem extends RuntimeException {
+public class ApiProblem extends RuntimeException implements ErrorResponse {
 
 	public static final String TYPE_BASE = "https://vlm-r1.dev/problems/";
 
@@ -39,6 +44,10 @@ public class ApiProblem extends RuntimeException {
 		return new ApiProblem(HttpStatus.BAD_REQUEST, type, "Bad request", detail);
 	}
 
+	public static ApiProblem forbidden(String detail) {
+		return new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
+	}
+
 	public static ApiProblem conflict(String type, String detail) {
 		return new ApiProblem(HttpStatus.CONFLICT, type, "Conflict", detail);
 	}
@@ -51,6 +60,16 @@ public class ApiProblem extends RuntimeException {
 
 	public HttpStatus status() {
 		return status;
+	}
+
+	@Override
+	public HttpStatusCode getStatusCode() {
+		return status;
+	}
+
+	@Override
+	public ProblemDetail getBody() {
+		return toProblemDetail();
 	}
 
 	public ProblemDetail toProblemDetail() {

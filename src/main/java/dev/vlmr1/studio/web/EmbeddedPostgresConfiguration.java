@@ -32,6 +32,10 @@ class EmbeddedPostgresConfiguration {
 			.setDataDirectory(dataDirectory)
 			.setCleanDataDirectory(false)
 			.setPort(properties.embeddedPostgresPort())
+			// Spring stops it when the context closes, after the beans that use it. zonky's own JVM shutdown hook
+			// would race with Spring's and stop the server under beans still shutting down (Modulith's event
+			// registry reads it on close), leaving them waiting 30 s for a connection.
+			.setRegisterShutdownHook(false)
 			.start();
 	}
 

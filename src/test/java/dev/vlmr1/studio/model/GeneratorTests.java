@@ -170,6 +170,26 @@ class GeneratorTests {
 	}
 
 	@Test
+	void generationLeavesNoArraysBehindAndRestoresGradMode() {
+		try (var fixture = FixtureTensors.open("qwen2_5_vl_tiny/generate.safetensors");
+				NDManager manager = qwen25.manager().newSubManager()) {
+			ModelInputs prompt = withImage(ModelInputs.of(fixture.array(manager, "batch.input_ids"))
+				.withAttentionMask(fixture.array(manager, "batch.attention_mask")), manager, "qwen2_5_vl_tiny");
+			int before = managed(qwen25.manager());
+			int promptArrays = managed(manager);
+			boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
+			new Generator(qwen25, null).generate(prompt, greedyIgnoringEos(qwen25));
+			assertThat(managed(manager)).isEqualTo(promptArrays);
+			assertThat(managed(qwen25.manager())).isEqualTo(before);
+			assertThat(ai.djl.pytorch.jni.JniUtils.isGradMode()).isEqualTo(gradMode);
+		}
+	}
+
+	static int managed(NDManager manager) {
+		return ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
+	}
+
+	@Test
 	void badSamplingParamsAreRejected() {
 		assertThatThrownBy(() -> new SamplingParams(4, -1, 0, 1, 0, List.of(), 0))
 			.isInstanceOf(IllegalArgumentException.class);

@@ -89,6 +89,30 @@ public record RopeIndex(long[][][] positions, long[] deltas) {
 		return new RopeIndex(positions, deltas);
 	}
 
+	/**
+	 * Positions of tokens after the prompt (decoding with a cache): the k-th attended token of a row, counting from
+	 * 0 over prompt and new tokens, sits at k + delta on all three axes; padding slots get 0.
+	 * @param mask (B, past + T) attention mask over cached and new tokens; null when nothing is padded
+	 * @return (3, B, T) flattened
+	 */
+	public static long[] decodePositions(long @Nullable [][] mask, int batch, int tokens, long past, long[] deltas) {
+		long[] positions = new long[3 * batch * tokens];
+		for (int b = 0; b < batch; b++) {
+			long attended = 0;
+			for (int s = 0; s < past + tokens; s++) {
+				boolean real = mask == null || mask[b][s] != 0;
+				attended += real ? 1 : 0;
+				if (s >= past) {
+					long position = real ? attended - 1 + deltas[b] : 0;
+					for (int axis = 0; axis < 3; axis++) {
+						positions[(axis * batch + b) * tokens + (int) (s - past)] = position;
+					}
+				}
+			}
+		}
+		return positions;
+	}
+
 	private static void set(long[][][] positions, int b, int t, long temporal, long height, long width) {
 		positions[0][b][t] = temporal;
 		positions[1][b][t] = height;

@@ -1,5 +1,7 @@
 package dev.vlmr1.studio.model.vision;
 
+import java.util.function.UnaryOperator;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 
@@ -32,7 +34,7 @@ final class VisionActivations {
 	}
 
 	/** The activation named {@code hiddenAct} in {@code vision_config}. */
-	static java.util.function.UnaryOperator<NDArray> byName(String hiddenAct) {
+	static UnaryOperator<NDArray> byName(String hiddenAct) {
 		return switch (hiddenAct) {
 			case "silu", "swish" -> VisionActivations::silu;
 			case "quick_gelu" -> VisionActivations::quickGelu;

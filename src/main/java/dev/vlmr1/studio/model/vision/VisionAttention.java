@@ -17,7 +17,10 @@ import dev.vlmr1.studio.model.VisionConfig;
  * a mask spends P² work per head where the windows need only Σ L², 16× less for a 448×448 image with the real
  * 112-pixel windows, and the mask itself is P² floats. To keep the number of native calls low, runs of consecutive
  * segments of equal length (all full windows of a window row, or of a whole image) are batched into one
- * (K, H, L, L) product.
+ * (K, H, L, L) product. A run whose scores would exceed {@link #DEFAULT_SCORE_BUDGET} elements (a large image in a
+ * full-attention block: 5,000 patches × 16 heads is 1.6 GB of scores) is computed in chunks of query rows, which
+ * is the same maths since softmax is per row; it bounds inference memory (under autograd the saved weights of all
+ * chunks add up to the same total).
  */
 final class VisionAttention {
 
@@ -31,7 +34,17 @@ final class VisionAttention {
 
 	private final float scaling;
 
+	/** Most score elements (K·H·rows·L) computed at once: 2^26 floats = 256 MiB. */
+	static final long DEFAULT_SCORE_BUDGET = 1L << 26;
+
+	private final long scoreBudget;
+
 	VisionAttention(LinearLayer qkv, LinearLayer proj, int numHeads) {
+		this(qkv, proj, numHeads, DEFAULT_SCORE_BUDGET);
+	}
+
+	VisionAttention(LinearLayer qkv, LinearLayer proj, int numHeads, long scoreBudget) {
+		this.scoreBudget = scoreBudget;
 		this.qkv = qkv;
 		this.proj = proj;
 		this.numHeads = numHeads;
@@ -77,10 +90,21 @@ final class VisionAttention {
 	/** Attention within {@code count} consecutive segments of {@code length} patches from {@code from}. */
 	private NDArray attendRun(NDArray q, NDArray k, NDArray v, int from, int count, int length) {
 		NDArray qs = segments(q, from, count, length); // (K, H, L, D)
-		NDArray ks = segments(k, from, count, length); // (K, H, L, D)
+		NDArray keysT = segments(k, from, count, length).transpose(0, 1, 3, 2); // (K, H, D, L)
 		NDArray vs = segments(v, from, count, length); // (K, H, L, D)
-		NDArray weights = qs.matMul(ks.transpose(0, 1, 3, 2)).softmax(-1); // (K, H, L, L), float32
-		NDArray attended = weights.matMul(vs); // (K, H, L, D)
+		long rows = Math.max(1, scoreBudget / ((long) count * numHeads * length)); // query rows per chunk
+		NDArray attended; // (K, H, L, D)
+		if (rows >= length) {
+			attended = qs.matMul(keysT).softmax(-1).matMul(vs); // scores (K, H, L, L), float32
+		}
+		else {
+			NDList chunks = new NDList();
+			for (long r = 0; r < length; r += rows) {
+				NDArray rowsOfQ = qs.get(new NDIndex(":, :, {}:{}", r, Math.min(length, r + rows))); // (K, H, R, D)
+				chunks.add(rowsOfQ.matMul(keysT).softmax(-1).matMul(vs)); // (K, H, R, D)
+			}
+			attended = NDArrays.concat(chunks, 2);
+		}
 		return attended.transpose(1, 0, 2, 3).reshape(numHeads, (long) count * length, headDim); // (H, K·L, D)
 	}
 

@@ -1,6 +1,7 @@
 package dev.vlmr1.studio.model.vision;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import ai.djl.ndarray.NDArray;
@@ -90,6 +91,7 @@ public final class VisionTransformer {
 		return reordered ? x.get(manager.create(windows.restoreOrder())) : x; // (P/4, O) in image order
 	}
 
+	/** The settings this tower was built from. */
 	public VisionConfig config() {
 		return config;
 	}
@@ -108,7 +110,7 @@ public final class VisionTransformer {
 		for (long[] thw : gridThw) {
 			if (thw.length != 3 || thw[0] <= 0 || thw[1] <= 0 || thw[2] <= 0 || thw[1] % merge != 0
 					|| thw[2] % merge != 0) {
-				throw new IllegalArgumentException("image_grid_thw row " + java.util.Arrays.toString(thw)
+				throw new IllegalArgumentException("image_grid_thw row " + Arrays.toString(thw)
 						+ " must be (t, h, w) > 0 with h and w multiples of " + merge);
 			}
 			total += thw[0] * thw[1] * thw[2];

@@ -43,6 +43,27 @@ class RopeIndexTests {
 	}
 
 	@Test
+	void decodePositionsContinueAfterEachRowsLargestPromptPosition() {
+		try (var fixture = FixtureTensors.open("qwen2_5_vl_tiny/generate.safetensors")) {
+			long[][] mask = fixture.matrix("batch.attention_mask");
+			RopeIndex prompt = RopeIndex.compute(fixture.matrix("batch.input_ids"), mask,
+					fixture.matrix("image_grid_thw"), tokens("qwen2_5_vl_tiny"));
+			int length = mask[0].length;
+			long[][] grown = new long[2][length + 2];
+			for (int b = 0; b < 2; b++) {
+				System.arraycopy(mask[b], 0, grown[b], 0, length);
+				grown[b][length] = 1;
+				grown[b][length + 1] = 1;
+			}
+			// second new token: row 0 (image, no padding) 77 + 1; row 1 (42 pads, 38 text tokens) 38 + 1
+			long[] positions = RopeIndex.decodePositions(grown, 2, 1, length + 1, prompt.deltas());
+			assertThat(positions).containsExactly(78, 39, 78, 39, 78, 39);
+			long[] unpadded = RopeIndex.decodePositions(null, 1, 2, 10, new long[] { -3 });
+			assertThat(unpadded).containsExactly(7, 8, 7, 8, 7, 8);
+		}
+	}
+
+	@Test
 	void imageRunsBetweenTextContinueAfterTheLargestPosition() {
 		// text(2) image 4x6 patches = 2x3 merged, text(2): image at (2, 2+row, 2+col), text after at 2 + 3
 		long pad = 9;

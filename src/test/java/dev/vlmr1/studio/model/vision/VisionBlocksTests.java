@@ -142,6 +142,26 @@ class VisionBlocksTests {
 		assertThat(VisionTransformerTests.maxAbsDiff(full, together)).isGreaterThan(1e-3f);
 	}
 
+	@Test
+	void chunkedQueryRowsGiveTheSameAttention() {
+		int width = 8;
+		var qkv = new LinearLayer(manager.randomNormal(new Shape(3 * width, width)),
+				manager.randomNormal(new Shape(3 * width)));
+		var proj = new LinearLayer(manager.randomNormal(new Shape(width, width)),
+				manager.randomNormal(new Shape(width)));
+		var whole = new VisionAttention(qkv, proj, 2);
+		var chunked = new VisionAttention(qkv, proj, 2, 2 * 10 * 3); // H·L·3: chunks of 3, 3, 3 and 1 query rows
+		int[][] positions = new int[10][];
+		for (int i = 0; i < 10; i++) {
+			positions[i] = new int[] { i / 5, i % 5 };
+		}
+		NDList table = new VisionRotaryEmbedding(4, 10000).cosSin(manager, positions);
+		NDArray x = manager.randomNormal(new Shape(10, width));
+		int[] bounds = { 0, 10 };
+		assertThat(chunked.forward(x, table.get(0), table.get(1), bounds).toFloatArray()).containsExactly(
+				whole.forward(x, table.get(0), table.get(1), bounds).toFloatArray(), within(1e-5f));
+	}
+
 	static double sigmoid(double x) {
 		return 1 / (1 + Math.exp(-x));
 	}

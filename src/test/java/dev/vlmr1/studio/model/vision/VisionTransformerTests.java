@@ -19,6 +19,7 @@ import dev.vlmr1.studio.model.safetensors.SafetensorsReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** Parity of the whole vision tower with transformers' {@code image_embeds} on the tiny fixture checkpoints. */
 class VisionTransformerTests {
@@ -89,6 +90,51 @@ class VisionTransformerTests {
 				float largest = maxAbs(grad);
 				assertThat(Float.isFinite(largest) && largest > 0).as(name + " gradient finite and non-zero").isTrue();
 			}
+			// d Σ embeds / d merger.mlp.2.bias[j] = number of merged tokens, exactly
+			assertThat(params.get("visual.merger.mlp.2.bias").getGradient().toFloatArray())
+				.containsOnly((float) inputs.info("image_embeds").shape()[0]);
+		}
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "qwen2_5_vl_tiny, visual.blocks.0.attn.qkv.weight", "qwen2_5_vl_tiny, visual.patch_embed.proj.weight",
+			"qwen2_vl_tiny, visual.blocks.1.mlp.fc1.weight" })
+	void gradientAgreesWithFiniteDifferences(String model, String name) {
+		Path dir = FIXTURES.resolve(model);
+		var config = QwenVlConfig.load(dir).vision();
+		try (NDManager manager = NDManager.newBaseManager(); Weights weights = Weights.open(dir);
+				SafetensorsReader inputs = SafetensorsReader.open(dir.resolve("case_multi.safetensors"))) {
+			Parameters params = new Parameters(manager, weights);
+			VisionTransformer tower = VisionTransformer.load(config, params);
+			NDArray pixels = array(manager, inputs, "pixel_values");
+			params.get(name).setRequiresGradient(true);
+			try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+				collector.backward(tower.forward(pixels, grid(inputs)).sum());
+			}
+			float[] grad = params.get(name).getGradient().toFloatArray();
+			int at = 0;
+			for (int i = 0; i < grad.length; i++) {
+				at = Math.abs(grad[i]) > Math.abs(grad[at]) ? i : at;
+			}
+			int element = at;
+			float delta = 1e-2f;
+			double[] sums = new double[2];
+			for (int side = 0; side < 2; side++) {
+				float shift = side == 0 ? delta : -delta;
+				Parameters shifted = new Parameters(manager, (tensor, shape) -> {
+					float[] values = weights.floats(tensor, shape);
+					if (tensor.equals(name)) {
+						values[element] += shift;
+					}
+					return values;
+				});
+				for (float v : VisionTransformer.load(config, shifted).forward(pixels, grid(inputs)).toFloatArray()) {
+					sums[side] += v;
+				}
+			}
+			double numeric = (sums[0] - sums[1]) / (2 * delta);
+			System.out.printf("%s %s[%d]: autograd %.5g, finite difference %.5g%n", model, name, at, grad[at], numeric);
+			assertThat(grad[at]).isCloseTo((float) numeric, within(0.01f * Math.abs(grad[at]) + 1e-3f));
 		}
 	}
 

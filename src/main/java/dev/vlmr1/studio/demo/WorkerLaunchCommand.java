@@ -1,0 +1,71 @@
+package dev.vlmr1.studio.demo;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarFile;
+
+import dev.vlmr1.studio.demo.worker.InferenceWorkerMain;
+
+/**
+ * The command line of the inference worker: this JVM's {@code java}, a bounded heap, and this JVM's classpath with
+ * the worker's main class. From a Spring Boot executable jar the classes sit under {@code BOOT-INF/}, so there the
+ * jar's own {@code PropertiesLauncher} starts the worker's main ({@code -Dloader.main}).
+ */
+final class WorkerLaunchCommand {
+
+	static final String BOOT_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
+
+	private WorkerLaunchCommand() {
+	}
+
+	static List<String> of(DemoProperties properties, String classpath) {
+		List<String> cmd = new ArrayList<>();
+		cmd.add(javaBinary());
+		cmd.add("-Xmx" + properties.workerHeap());
+		if (properties.workerThreads() > 0) {
+			cmd.add("-XX:ActiveProcessorCount=" + properties.workerThreads());
+		}
+		// out of heap: exit (the client sees a crash and restarts it) rather than limp on
+		cmd.add("-XX:+ExitOnOutOfMemoryError");
+		cmd.add("-Djava.awt.headless=true");
+		cmd.add("-Dai.djl.offline=true");
+		cmd.add("-Dstudio.demo.max-cached-models=" + properties.maxCachedModels());
+		cmd.add("-Dstudio.demo.max-image-pixels=" + properties.maxImagePixels());
+		for (String arg : properties.workerJvmArgs().trim().split("\\s+")) {
+			if (!arg.isEmpty()) {
+				cmd.add(arg);
+			}
+		}
+		if (isBootJar(classpath)) {
+			cmd.add("-Dloader.main=" + InferenceWorkerMain.class.getName());
+			cmd.addAll(List.of("-cp", Path.of(classpath).toAbsolutePath().toString(), BOOT_LAUNCHER));
+		}
+		else {
+			cmd.addAll(List.of("-cp", classpath, InferenceWorkerMain.class.getName()));
+		}
+		return List.copyOf(cmd);
+	}
+
+	private static boolean isBootJar(String classpath) {
+		if (classpath.contains(File.pathSeparator) || !classpath.endsWith(".jar")) {
+			return false;
+		}
+		try (JarFile jar = new JarFile(classpath)) {
+			return jar.getManifest() != null && jar.getManifest().getMainAttributes().getValue("Start-Class") != null;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static String javaBinary() {
+		return ProcessHandle.current()
+			.info()
+			.command()
+			.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+	}
+
+}

@@ -1,0 +1,112 @@
+package dev.vlmr1.studio.demo.worker;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The worker's loop: the calling thread reads request lines and answers {@code status} at once; inference requests
+ * go, in arrival order, to one inference thread (libtorch already uses every core for one request, and one at a time
+ * keeps memory bounded). Responses are written one whole line at a time. End of input (the web JVM closed the pipe
+ * or died) ends the worker: it never outlives its parent.
+ */
+final class InferenceWorker {
+
+	private final ModelCache cache;
+
+	private final DemoInference inference;
+
+	private final PrintStream out;
+
+	private final ObjectMapper json = new ObjectMapper();
+
+	private final ExecutorService inferenceThread = Executors.newSingleThreadExecutor((r) -> {
+		Thread thread = new Thread(r, "inference");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final AtomicLong served = new AtomicLong();
+
+	InferenceWorker(ModelCache cache, long maxImagePixels, PrintStream out) {
+		this.cache = cache;
+		this.inference = new DemoInference(cache, maxImagePixels);
+		this.out = out;
+	}
+
+	/** Announces readiness (response id 0 with the status), then serves until {@code in} ends. */
+	void serve(BufferedReader in) throws IOException {
+		write(WorkerResponse.of(0, status()));
+		String line;
+		while ((line = in.readLine()) != null) {
+			if (line.isBlank()) {
+				continue;
+			}
+			WorkerRequest request;
+			try {
+				request = json.readValue(line, WorkerRequest.class);
+			}
+			catch (JsonProcessingException ex) {
+				System.err.println("unreadable request line: " + ex.getOriginalMessage());
+				continue;
+			}
+			dispatch(request, System.nanoTime());
+		}
+		// the parent is gone: a generation still running cannot be interrupted, and exiting frees its memory anyway
+		inferenceThread.shutdownNow();
+	}
+
+	private void dispatch(WorkerRequest request, long receivedNanos) {
+		switch (request.op()) {
+			case WorkerRequest.STATUS -> write(WorkerResponse.of(request.id(), status()));
+			case WorkerRequest.INFER, WorkerRequest.CHAT -> inferenceThread.execute(() -> write(infer(request, receivedNanos)));
+			default -> write(WorkerResponse.failed(request.id(), WorkerResponse.BAD_INPUT, "unknown op " + request.op()));
+		}
+	}
+
+	private WorkerResponse infer(WorkerRequest request, long receivedNanos) {
+		try {
+			return WorkerResponse.of(request.id(), inference.run(request, receivedNanos));
+		}
+		catch (DemoInference.BadInput ex) {
+			return WorkerResponse.failed(request.id(), WorkerResponse.BAD_INPUT, ex.getMessage());
+		}
+		catch (DemoInference.UnusableModel ex) {
+			ex.printStackTrace();
+			return WorkerResponse.failed(request.id(), WorkerResponse.MODEL, ex.getMessage());
+		}
+		catch (RuntimeException ex) {
+			ex.printStackTrace();
+			return WorkerResponse.failed(request.id(), WorkerResponse.INTERNAL, ex.getClass().getSimpleName() + ": "
+					+ ex.getMessage());
+		}
+		finally {
+			served.incrementAndGet();
+		}
+	}
+
+	private WorkerStatus status() {
+		return new WorkerStatus(ProcessHandle.current().pid(), cache.keys(), cache.capacity(), served.get());
+	}
+
+	private void write(WorkerResponse response) {
+		String line;
+		try {
+			line = json.writeValueAsString(response);
+		}
+		catch (JsonProcessingException ex) {
+			line = "{\"id\":" + response.id() + ",\"ok\":false,\"errorKind\":\"internal\",\"error\":\"unserialisable response\"}";
+		}
+		synchronized (out) {
+			out.println(line);
+			out.flush();
+		}
+	}
+
+}

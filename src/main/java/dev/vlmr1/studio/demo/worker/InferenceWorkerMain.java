@@ -1,0 +1,40 @@
+package dev.vlmr1.studio.demo.worker;
+
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import ai.djl.engine.Engine;
+
+/**
+ * The inference worker process: {@code java -cp <classpath> dev.vlmr1.studio.demo.worker.InferenceWorkerMain}.
+ * A plain main, no Spring. Speaks line-delimited JSON ({@link WorkerRequest} in on stdin, {@link WorkerResponse} out
+ * on stdout); everything else, including whatever libraries print, goes to stderr.
+ *
+ * <p>Settings are system properties: {@code studio.demo.max-cached-models} (default 2) and
+ * {@code studio.demo.max-image-pixels} (default 50,000,000).
+ */
+public final class InferenceWorkerMain {
+
+	private InferenceWorkerMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		// stdout is the protocol channel: keep it for ourselves and point System.out at stderr for everyone else
+		PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+		System.setOut(System.err);
+		int maxModels = Integer.getInteger("studio.demo.max-cached-models", 2);
+		long maxPixels = Long.getLong("studio.demo.max-image-pixels", 50_000_000L);
+		// load libtorch before announcing readiness, so a broken native setup fails the start, not a request
+		Engine.getInstance();
+		ModelCache cache = new ModelCache(maxModels, LoadedModel::load);
+		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		new InferenceWorker(cache, maxPixels, protocol).serve(in);
+		// end of input: the web JVM is gone or shut us down; the OS reclaims the models' native memory
+		System.exit(0);
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.vlmr1.studio.demo.worker;
+
+import java.nio.file.Path;
+
+import dev.vlmr1.studio.model.ChatTemplate;
+import dev.vlmr1.studio.model.QwenVlModel;
+import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
+
+/**
+ * Everything a checkpoint directory gives for inference: the model, its tokenizer and chat template, and its image
+ * processor ({@code preprocessor_config.json}). Closing frees the model's native memory.
+ */
+record LoadedModel(QwenVlModel model, QwenTokenizer tokenizer, ChatTemplate template, ImageProcessor processor)
+		implements AutoCloseable {
+
+	/**
+	 * Loads a checkpoint.
+	 * @throws IllegalArgumentException (tokenizer) or a model exception when the directory is not usable
+	 */
+	static LoadedModel load(Path dir) {
+		QwenTokenizer tokenizer = QwenTokenizer.load(dir);
+		try {
+			ImageProcessor processor = ImageProcessor.fromCheckpoint(dir);
+			QwenVlModel model = QwenVlModel.load(dir);
+			return new LoadedModel(model, tokenizer, new ChatTemplate(tokenizer), processor);
+		}
+		catch (RuntimeException ex) {
+			tokenizer.close();
+			throw ex;
+		}
+	}
+
+	@Override
+	public void close() {
+		model.close();
+		tokenizer.close();
+	}
+
+}

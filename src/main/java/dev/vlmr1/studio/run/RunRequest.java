@@ -1,0 +1,105 @@
+package dev.vlmr1.studio.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@code POST /api/runs} body after structural validation: every missing, unknown or mistyped field and
+ * every invalid hyperparameter is collected before anything is reported.
+ */
+record RunRequest(RunType type, long modelId, List<Long> datasetIds, @Nullable Long evalDatasetId,
+		@Nullable Long rewardConfigId, Map<String, Object> hyperparameters, int maxAttempts) {
+
+	private static final Set<String> FIELDS = Set.of("type", "modelId", "datasetIds", "evalDatasetId",
+			"rewardConfigId", "hyperparameters", "maxAttempts");
+
+	static final int MAX_ATTEMPTS_LIMIT = 10;
+
+	/** Parses {@code body}, adding every problem to {@code errors}; returns null when any was found. */
+	@SuppressWarnings("unchecked")
+	static @Nullable RunRequest parse(Map<String, Object> body, int defaultMaxAttempts, List<FieldError> errors) {
+		int before = errors.size();
+		body.keySet().stream().filter(k -> !FIELDS.contains(k)).sorted().forEach(k -> errors.add(new FieldError(k,
+				"unknown field; allowed: type, modelId, datasetIds, evalDatasetId, rewardConfigId, hyperparameters, maxAttempts")));
+		RunType type = null;
+		Object rawType = body.get("type");
+		if (rawType instanceof String s && List.of("grpo", "sft", "eval").contains(s.toLowerCase(Locale.ROOT))) {
+			type = RunType.valueOf(s.toUpperCase(Locale.ROOT));
+		}
+		else {
+			errors.add(new FieldError("type", "is required: one of grpo, sft, eval"
+					+ (rawType == null ? "" : "; got " + Hyperparameter.describe(rawType))));
+		}
+		Long modelId = id(body, "modelId", true, errors);
+		List<Long> datasetIds = new ArrayList<>();
+		Object rawDatasets = body.get("datasetIds");
+		if (rawDatasets instanceof List<?> list && !list.isEmpty()) {
+			for (int i = 0; i < list.size(); i++) {
+				Object v = list.get(i);
+				if (isId(v)) {
+					datasetIds.add(((Number) v).longValue());
+				}
+				else {
+					errors.add(new FieldError("datasetIds[" + i + "]", "must be a dataset id (a positive integer)"));
+				}
+			}
+		}
+		else {
+			errors.add(new FieldError("datasetIds", "is required: a non-empty list of dataset ids"));
+		}
+		Long evalDatasetId = id(body, "evalDatasetId", false, errors);
+		Long rewardConfigId = id(body, "rewardConfigId", false, errors);
+		if (type == RunType.GRPO && body.get("rewardConfigId") == null) {
+			errors.add(new FieldError("rewardConfigId", "is required for grpo runs: the rewards to optimise"));
+		}
+		int maxAttempts = defaultMaxAttempts;
+		Object rawAttempts = body.get("maxAttempts");
+		if (rawAttempts != null) {
+			if (rawAttempts instanceof Integer n && n >= 1 && n <= MAX_ATTEMPTS_LIMIT) {
+				maxAttempts = n;
+			}
+			else {
+				errors.add(new FieldError("maxAttempts", "must be an integer in [1, " + MAX_ATTEMPTS_LIMIT + "]"));
+			}
+		}
+		Object rawHp = body.getOrDefault("hyperparameters", Map.of());
+		Map<String, Object> hyperparameters = Map.of();
+		if (rawHp instanceof Map<?, ?> map) {
+			hyperparameters = Hyperparameters.validate(type == null ? RunType.GRPO : type, (Map<String, Object>) map,
+					errors);
+		}
+		else {
+			errors.add(new FieldError("hyperparameters", "must be an object of name → value"));
+		}
+		if (errors.size() > before || type == null || modelId == null) {
+			return null;
+		}
+		return new RunRequest(type, modelId, List.copyOf(datasetIds), evalDatasetId, rewardConfigId, hyperparameters,
+				maxAttempts);
+	}
+
+	private static @Nullable Long id(Map<String, Object> body, String field, boolean required, List<FieldError> errors) {
+		Object v = body.get(field);
+		if (v == null) {
+			if (required) {
+				errors.add(new FieldError(field, "is required"));
+			}
+			return null;
+		}
+		if (!isId(v)) {
+			errors.add(new FieldError(field, "must be an id (a positive integer); got " + Hyperparameter.describe(v)));
+			return null;
+		}
+		return ((Number) v).longValue();
+	}
+
+	private static boolean isId(@Nullable Object v) {
+		return (v instanceof Integer || v instanceof Long) && ((Number) v).longValue() > 0;
+	}
+
+}

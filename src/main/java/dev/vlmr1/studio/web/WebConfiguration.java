@@ -1,0 +1,24 @@
+package dev.vlmr1.studio.web;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.servlet.autoconfigure.MultipartProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/** Servlet-level web settings shared by every module. */
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration {
+
+	/** Runs before Spring Security (order -100) so an oversized body is refused before anything reads it. */
+	@Bean
+	FilterRegistrationBean<UploadLimitFilter> uploadLimitFilter(MultipartProperties multipart, JsonMapper json) {
+		var registration = new FilterRegistrationBean<>(new UploadLimitFilter(multipart.getMaxRequestSize(), json));
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+		registration.addUrlPatterns("/*");
+		return registration;
+	}
+
+}

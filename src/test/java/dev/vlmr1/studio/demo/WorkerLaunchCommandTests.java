@@ -1,0 +1,65 @@
+package dev.vlmr1.studio.demo;
+
+import java.io.File;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.util.unit.DataSize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The worker's command line from a plain classpath and from a Spring Boot executable jar; settings checks. */
+class WorkerLaunchCommandTests {
+
+	static final DemoProperties PROPERTIES = new DemoProperties(3, 4, "512m", 2, "-Dfoo=bar  -Xss2m",
+			Duration.ofMinutes(1), Duration.ofMinutes(1), DataSize.ofMegabytes(1), 1000, 16, 64);
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void aPlainClasspathRunsTheWorkerMainDirectly() {
+		String classpath = "target/classes" + File.pathSeparator + "lib/a.jar";
+		List<String> cmd = WorkerLaunchCommand.of(PROPERTIES, classpath);
+		assertThat(cmd.get(0)).endsWith("java");
+		assertThat(cmd).contains("-Xmx512m", "-XX:ActiveProcessorCount=2", "-XX:+ExitOnOutOfMemoryError",
+				"-Dai.djl.offline=true", "-Dstudio.demo.max-cached-models=3", "-Dstudio.demo.max-image-pixels=1000",
+				"-Dfoo=bar", "-Xss2m");
+		assertThat(cmd.subList(cmd.size() - 3, cmd.size())).containsExactly("-cp", classpath,
+				"dev.vlmr1.studio.demo.worker.InferenceWorkerMain");
+	}
+
+	@Test
+	void anExecutableJarStartsTheWorkerThroughBootsPropertiesLauncher() throws Exception {
+		Path jar = temp.resolve("studio.jar");
+		Manifest manifest = new Manifest();
+		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+		manifest.getMainAttributes().putValue("Start-Class", "dev.vlmr1.studio.StudioApplication");
+		try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+			// an empty jar with a Boot manifest is enough to recognise one
+		}
+		List<String> cmd = WorkerLaunchCommand.of(PROPERTIES, jar.toString());
+		assertThat(cmd).contains("-Dloader.main=dev.vlmr1.studio.demo.worker.InferenceWorkerMain");
+		assertThat(cmd.subList(cmd.size() - 3, cmd.size())).containsExactly("-cp", jar.toAbsolutePath().toString(),
+				WorkerLaunchCommand.BOOT_LAUNCHER);
+	}
+
+	@Test
+	void limitsMustBePositive() {
+		assertThatThrownBy(() -> new DemoProperties(0, 4, "1g", 0, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
+				DataSize.ofMegabytes(1), 1000, 16, 64)).isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> new DemoProperties(1, 4, "1g", 0, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
+				DataSize.ofMegabytes(1), 1000, 128, 64)).isInstanceOf(IllegalArgumentException.class);
+	}
+
+}

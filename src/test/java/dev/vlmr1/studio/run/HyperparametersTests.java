@@ -1,0 +1,86 @@
+package dev.vlmr1.studio.run;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Hyperparameter validation without Spring: defaults, types, bounds and the rules that tie values together. */
+class HyperparametersTests {
+
+	@Test
+	void defaultsAreVlmR1sAndValid() {
+		List<FieldError> errors = new ArrayList<>();
+		Map<String, Object> hp = Hyperparameters.validate(RunType.GRPO, Map.of(), errors);
+		assertThat(errors).isEmpty();
+		assertThat(hp).containsEntry("learning_rate", 1e-6)
+			.containsEntry("num_generations", 8)
+			.containsEntry("beta", 0.04)
+			.containsEntry("epsilon", 0.2)
+			.containsEntry("epsilon_high", 0.2)
+			.containsEntry("loss_type", "grpo")
+			.containsEntry("scale_rewards", "group")
+			.containsEntry("lr_scheduler_type", "linear")
+			.containsEntry("max_completion_length", 256)
+			.containsEntry("max_grad_norm", 1.0)
+			.containsEntry("weight_decay", 0.0);
+		assertThat(hp.keySet()).containsAll(Hyperparameters.defaults().keySet());
+	}
+
+	@Test
+	void integralNumbersAreAcceptedAsIntegersAndNumbersAsDoubles() {
+		List<FieldError> errors = new ArrayList<>();
+		Map<String, Object> hp = Hyperparameters.validate(RunType.GRPO,
+				Map.of("num_generations", 4.0, "learning_rate", 1, "per_device_train_batch_size", 4L), errors);
+		assertThat(errors).isEmpty();
+		assertThat(hp).containsEntry("num_generations", 4).containsEntry("learning_rate", 1.0);
+	}
+
+	@Test
+	void everyBoundIsChecked() {
+		Map<String, Object> given = new HashMap<>();
+		given.put("num_generations", 1);
+		given.put("learning_rate", -1e-5);
+		given.put("beta", -0.1);
+		given.put("epsilon", 0.0);
+		given.put("temperature", 0.0);
+		given.put("top_p", 0.0);
+		given.put("top_k", -1);
+		given.put("num_iterations", 0);
+		given.put("warmup_ratio", 1.5);
+		given.put("lora_dropout", 2.0);
+		given.put("scale_rewards", "std");
+		given.put("mask_truncated_completions", 1);
+		given.put("max_completion_length", null);
+		List<FieldError> errors = new ArrayList<>();
+		Hyperparameters.validate(RunType.GRPO, given, errors);
+		assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrderElementsOf(
+				given.keySet().stream().map(k -> "hyperparameters." + k).toList());
+		assertThat(errors).filteredOn(e -> e.field().endsWith("max_completion_length"))
+			.extracting(FieldError::message).containsExactly("must not be null");
+		assertThat(errors).filteredOn(e -> e.field().endsWith("mask_truncated_completions"))
+			.extracting(FieldError::message).containsExactly("must be true or false; got the number 1");
+	}
+
+	@Test
+	void crossFieldRules() {
+		List<FieldError> errors = new ArrayList<>();
+		Hyperparameters.validate(RunType.GRPO, Map.of("num_generations", 3, "per_device_train_batch_size", 4,
+				"gradient_accumulation_steps", 2, "max_steps", 0, "min_pixels", 10, "max_pixels", 5), errors);
+		assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder(
+				"hyperparameters.per_device_train_batch_size", "hyperparameters.max_steps", "hyperparameters.min_pixels");
+		// SFT has no groups: the same batch is fine
+		errors.clear();
+		Hyperparameters.validate(RunType.SFT, Map.of("num_generations", 3, "per_device_train_batch_size", 4), errors);
+		assertThat(errors).isEmpty();
+		// 4 × 2 = 8 is a multiple of G = 8 even though 4 alone is not (TRL's generation batch)
+		Hyperparameters.validate(RunType.GRPO, Map.of("per_device_train_batch_size", 4, "gradient_accumulation_steps", 2),
+				errors);
+		assertThat(errors).isEmpty();
+	}
+
+}
