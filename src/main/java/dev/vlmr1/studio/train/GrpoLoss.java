@@ -3,6 +3,7 @@ package dev.vlmr1.studio.train;
 import ai.djl.ndarray.NDArray;
 
 import org.jspecify.annotations.Nullable;
+import dev.vlmr1.studio.model.Scalars;
 
 /**
  * The clipped GRPO surrogate with a k3 KL penalty (GRPO.md steps 7–8; TRL's {@code GRPOTrainer._compute_loss}).

@@ -3,6 +3,7 @@ package dev.vlmr1.studio.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import dev.vlmr1.studio.model.Scalars;
 
 /**
  * Supervised fine-tuning loss: mean cross-entropy over the answer tokens (transformers' {@code ForCausalLMLoss}).

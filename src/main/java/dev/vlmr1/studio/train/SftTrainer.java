@@ -17,6 +17,7 @@ import dev.vlmr1.studio.model.ChatTemplate;
 import dev.vlmr1.studio.model.ModelInputs;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
+import dev.vlmr1.studio.model.Scalars;
 
 /**
  * Supervised fine-tuning: each sample becomes prompt (chat template, images first) + solution +

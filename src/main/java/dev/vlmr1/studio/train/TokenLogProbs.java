@@ -5,6 +5,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 import dev.vlmr1.studio.model.ModelInputs;
+import dev.vlmr1.studio.model.Scalars;
 
 /**
  * Per-token log-probabilities of the completion tokens under a model (GRPO.md step 6; TRL's

@@ -2,6 +2,8 @@ package dev.vlmr1.studio.model.text;
 
 import ai.djl.ndarray.NDArray;
 
+import dev.vlmr1.studio.model.Scalars;
+
 /**
  * Root-mean-square layer norm over the last axis: {@code w · x / sqrt(mean(x²) + ε)}. Mirrors {@code Qwen2RMSNorm};
  * computed in float32 like transformers.
@@ -19,7 +21,7 @@ public final class RmsNorm {
 
 	/** (…, C) → (…, C). */
 	public NDArray forward(NDArray x) {
-		NDArray inverseRms = x.square().mean(new int[] { -1 }, true).add(eps).pow(-0.5f); // (…, 1)
+		NDArray inverseRms = x.square().mean(new int[] { -1 }, true).add(eps).pow(Scalars.of(x, -0.5)); // (…, 1)
 		return x.mul(inverseRms).mul(weight);
 	}
 

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 import dev.vlmr1.studio.model.Parameters;
 import dev.vlmr1.studio.model.TextConfig;
 
+import dev.vlmr1.studio.model.Scalars;
+
 /**
  * Causal self-attention with grouped-query heads and M-RoPE. Mirrors {@code Qwen2_5_VLAttention} with eager
  * attention: q/k/v projections with biases, o_proj without, scores scaled by 1/√D, an additive mask, softmax in
@@ -89,7 +91,7 @@ public final class TextAttention {
 		}
 		long keysLength = k.getShape().get(2);
 		NDArray grouped = q.reshape(batch, kvHeads, groups * tokens, headDim); // (B, K, G·T, D)
-		NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).mul(1.0f / (float) Math.sqrt(headDim)); // (B, K, G·T, S)
+		NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).mul(Scalars.of(grouped, 1.0 / Math.sqrt(headDim))); // (B, K, G·T, S)
 		scores = scores.reshape(batch, heads, tokens, keysLength).add(mask); // (B, H, T, S)
 		NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, groups * tokens, keysLength);
 		NDArray out = probs.matMul(v).reshape(batch, heads, tokens, headDim); // (B, H, T, D)

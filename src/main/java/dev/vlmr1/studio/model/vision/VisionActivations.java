@@ -5,6 +5,8 @@ import java.util.function.UnaryOperator;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 
+import dev.vlmr1.studio.model.Scalars;
+
 /**
  * The activations of transformers' {@code ACT2FN} that the vision tower uses, composed where DJL lacks them. All keep
  * their result on the input's manager and are differentiable.
@@ -21,7 +23,7 @@ final class VisionActivations {
 
 	/** {@code quick_gelu}: x·σ(1.702·x) (Qwen2-VL's vision MLP). */
 	static NDArray quickGelu(NDArray x) {
-		return x.mul(Activation.sigmoid(x.mul(1.702f)));
+		return x.mul(Activation.sigmoid(x.mul(Scalars.of(x, 1.702))));
 	}
 
 	/**

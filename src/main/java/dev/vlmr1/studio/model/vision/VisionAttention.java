@@ -8,6 +8,8 @@ import ai.djl.ndarray.index.NDIndex;
 import dev.vlmr1.studio.model.Parameters;
 import dev.vlmr1.studio.model.VisionConfig;
 
+import dev.vlmr1.studio.model.Scalars;
+
 /**
  * Mirrors {@code Qwen2_5_VLVisionAttention} (and Qwen2-VL's {@code VisionAttention}, which is the same): fused qkv,
  * 2D rotary on q and k, non-causal softmax attention inside each segment of {@code cu_seqlens}, output projection.
@@ -69,7 +71,7 @@ final class VisionAttention {
 		NDArray fused = qkv.forward(x).reshape(patches, 3, numHeads, headDim).transpose(1, 2, 0, 3); // (3, H, P, D)
 		NDList parts = fused.split(3, 0); // 3 × (1, H, P, D)
 		// scaling q before the product is the same maths as scaling the scores, on P·D instead of P² values
-		NDArray q = VisionRotaryEmbedding.apply(parts.get(0).squeeze(0), cos, sin).mul(scaling); // (H, P, D)
+		NDArray q = VisionRotaryEmbedding.apply(parts.get(0).squeeze(0), cos, sin).mul(Scalars.of(x, scaling)); // (H, P, D)
 		NDArray k = VisionRotaryEmbedding.apply(parts.get(1).squeeze(0), cos, sin); // (H, P, D)
 		NDArray v = parts.get(2).squeeze(0); // (H, P, D)
 		NDList outputs = new NDList();

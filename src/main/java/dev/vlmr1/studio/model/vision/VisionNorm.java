@@ -7,6 +7,8 @@ import ai.djl.nn.norm.LayerNorm;
 import dev.vlmr1.studio.model.ModelType;
 import dev.vlmr1.studio.model.Parameters;
 
+import dev.vlmr1.studio.model.Scalars;
+
 /**
  * The normalisation of the vision blocks and the merger's {@code ln_q}: RMSNorm for Qwen2.5-VL, LayerNorm with bias
  * for Qwen2-VL, both with ε = 1e-6 as transformers hard-codes them for the vision tower.
@@ -35,7 +37,7 @@ sealed interface VisionNorm {
 
 		@Override
 		public NDArray forward(NDArray x) {
-			NDArray inverseRms = x.square().mean(new int[] { -1 }, true).add(eps).pow(-0.5f); // (…, 1)
+			NDArray inverseRms = x.square().mean(new int[] { -1 }, true).add(eps).pow(Scalars.of(x, -0.5)); // (…, 1)
 			return x.mul(inverseRms).mul(weight); // (…, C)
 		}
 
