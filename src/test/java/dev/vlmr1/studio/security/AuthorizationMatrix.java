@@ -1,0 +1,120 @@
+package dev.vlmr1.studio.security;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import static dev.vlmr1.studio.security.MatrixResource.FINISHED_RUN;
+import static dev.vlmr1.studio.security.MatrixResource.MODEL;
+import static dev.vlmr1.studio.security.MatrixResource.REWARD_CONFIG;
+import static dev.vlmr1.studio.security.MatrixResource.RUN;
+import static dev.vlmr1.studio.security.MatrixResource.TOKEN;
+
+/**
+ * T4.1's authorization matrix (RELIABILITY.md §4.5): one entry per handler mapping, keyed {@code "METHOD pattern"}
+ * exactly as Spring MVC maps it. {@link AuthorizationMatrixTests} fails when a mapped handler has no entry here
+ * (deny by default: a new endpoint must state who may call it) or an entry names no handler.
+ *
+ * <p>An entry states the status of an <em>authorized</em> call; every other cell follows from the rules in
+ * {@link MatrixExpectations}: anonymous and revoked tokens 401, READ tokens 403 on writes, someone else's resource
+ * 404 exactly like a missing one, admins reach everyone's resources unless the entry is {@code ownerOnly()}.
+ *
+ * <p>Body and form templates may use {@code ${model}}, {@code ${dataset}}, {@code ${rewardConfig}} (the caller's
+ * own resources, or a foreign or missing one in the reference checks), {@code ${checkpoint}} (a valid checkpoint
+ * directory) and {@code ${unique}} (a fresh name suffix).
+ */
+final class AuthorizationMatrix {
+
+	static final String RUN_BODY = """
+			{"type": "grpo", "modelId": ${model}, "datasetIds": [${dataset}], "rewardConfigId": ${rewardConfig}}""";
+
+	static final String REWARD_CONFIG_BODY = """
+			{"name": "rc-${unique}", "terms": [{"function": "iou", "weight": 1.0}, {"function": "format_rec"}]}""";
+
+	static final String DRY_RUN_BODY = """
+			{"completions": ["<think>a</think><answer>[10, 10, 50, 50]</answer>", "no idea"],
+			 "samples": [{"question": "the dog", "solution": "[10, 10, 50, 50]"}]}""";
+
+	static final String REWARD_CONFIG_FORM = "name=rc-${unique}&function=iou&weight=1.0&params={}";
+
+	static final List<MatrixEntry> ENTRIES = List.of(
+	// @formatter:off
+		// catalog
+		api("GET /api/models").lists(MODEL, "$[*].id"),
+		api("POST /api/models").succeeds(201).json("{\"name\": \"m-${unique}\", \"path\": \"${checkpoint}\"}"),
+		api("GET /api/models/{id}").on(MODEL).succeeds(200),
+		api("DELETE /api/models/{id}").on(MODEL).consumes().succeeds(204),
+		page("GET /models").lists(MODEL, "models"),
+		page("POST /models").succeeds(302).form("name=m-${unique}&path=${checkpoint}"),
+		page("POST /models/{id}/delete").on(MODEL).consumes().succeeds(302),
+		// reward configurations
+		api("GET /api/reward-configs").lists(REWARD_CONFIG, "$[*].id"),
+		api("GET /api/reward-configs/functions").succeeds(200),
+		api("POST /api/reward-configs").succeeds(201).json(REWARD_CONFIG_BODY),
+		api("GET /api/reward-configs/{id}").on(REWARD_CONFIG).succeeds(200),
+		api("PUT /api/reward-configs/{id}").on(REWARD_CONFIG).succeeds(200).json(REWARD_CONFIG_BODY),
+		api("DELETE /api/reward-configs/{id}").on(REWARD_CONFIG).consumes().succeeds(204),
+		api("POST /api/reward-configs/{id}/dry-run").on(REWARD_CONFIG).succeeds(200).json(DRY_RUN_BODY),
+		page("GET /rewards").lists(REWARD_CONFIG, "configs"),
+		page("GET /rewards/new").succeeds(200),
+		page("POST /rewards").succeeds(302).form(REWARD_CONFIG_FORM),
+		page("GET /rewards/{id}/edit").on(REWARD_CONFIG).succeeds(200),
+		page("POST /rewards/{id}").on(REWARD_CONFIG).succeeds(302).form(REWARD_CONFIG_FORM),
+		page("POST /rewards/{id}/delete").on(REWARD_CONFIG).consumes().succeeds(302),
+		page("POST /rewards/{id}/dry-run").on(REWARD_CONFIG).succeeds(200).json(DRY_RUN_BODY),
+		// runs
+		api("GET /api/runs").lists(RUN, "$.items[*].id").query("size=100"),
+		api("POST /api/runs").succeeds(201).json(RUN_BODY),
+		api("GET /api/runs/{id}").on(RUN).succeeds(200),
+		api("POST /api/runs/{id}/cancel").on(RUN).consumes().succeeds(200),
+		api("GET /api/runs/{id}/metrics").on(RUN).succeeds(200),
+		api("GET /api/runs/{id}/attempts").on(RUN).succeeds(200),
+		api("GET /api/runs/{id}/checkpoints").on(RUN).succeeds(200),
+		api("GET /api/runs/{id}/events").on(FINISHED_RUN).succeeds(200),
+		page("GET /runs").lists(RUN, "runs"),
+		page("GET /runs/new").succeeds(200),
+		page("POST /runs").succeeds(302).form("type=grpo&modelId=${model}&datasetIds=${dataset}&rewardConfigId=${rewardConfig}"),
+		page("GET /runs/{id}").on(RUN).succeeds(200),
+		page("POST /runs/{id}/cancel").on(RUN).consumes().succeeds(302),
+		page("GET /runs/{id}/events").on(FINISHED_RUN).succeeds(200),
+		// tokens, users, account: tokens are personal, administrators included
+		api("GET /api/tokens").lists(TOKEN, "$[*].id").ownerOnly(),
+		api("POST /api/tokens").succeeds(201).json("{\"name\": \"t-${unique}\", \"scope\": \"READ\"}"),
+		api("DELETE /api/tokens/{id}").on(TOKEN).consumes().ownerOnly().succeeds(204),
+		api("GET /api/users").adminOnly().succeeds(200),
+		api("POST /api/users").adminOnly().succeeds(201)
+			.json("{\"username\": \"u-${unique}\", \"password\": \"pw-${unique}-long-enough\"}"),
+		api("GET /api/users/me").succeeds(200),
+		page("GET /account").lists(TOKEN, "tokens").ownerOnly(),
+		page("POST /account/tokens").succeeds(302).form("name=t-${unique}&scope=READ"),
+		page("POST /account/tokens/{id}/revoke").on(TOKEN).consumes().ownerOnly().succeeds(302),
+		// open to everyone: the start page needs a login, these do not
+		page("GET /").succeeds(200),
+		open("GET /login"),
+		open("ALL /error")
+	// @formatter:on
+	);
+
+	private AuthorizationMatrix() {
+	}
+
+	/** A bearer-token endpoint under {@code /api}. */
+	static MatrixEntry api(String key) {
+		return new MatrixEntry(MatrixEntry.Surface.API, key);
+	}
+
+	/** A page (or page-side JSON) endpoint behind form login. */
+	static MatrixEntry page(String key) {
+		return new MatrixEntry(MatrixEntry.Surface.PAGE, key);
+	}
+
+	/** An endpoint anyone may call. */
+	static MatrixEntry open(String key) {
+		return new MatrixEntry(MatrixEntry.Surface.OPEN, key);
+	}
+
+	static @Nullable MatrixEntry find(String key) {
+		return ENTRIES.stream().filter(e -> e.key().equals(key)).findFirst().orElse(null);
+	}
+
+}
