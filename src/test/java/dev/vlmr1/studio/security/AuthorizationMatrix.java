@@ -26,7 +26,8 @@ import static dev.vlmr1.studio.security.MatrixResource.TOKEN;
 final class AuthorizationMatrix {
 
 	static final String RUN_BODY = """
-			{"type": "grpo", "modelId": ${model}, "datasetIds": [${dataset}], "rewardConfigId": ${rewardConfig}}""";
+			{"type": "grpo", "modelId": ${model}, "datasetIds": [${dataset}], "evalDatasetId": ${dataset},
+			 "rewardConfigId": ${rewardConfig}}""";
 
 	static final String REWARD_CONFIG_BODY = """
 			{"name": "rc-${unique}", "terms": [{"function": "iou", "weight": 1.0}, {"function": "format_rec"}]}""";
@@ -48,7 +49,7 @@ final class AuthorizationMatrix {
 		page("POST /models").succeeds(302).form("name=m-${unique}&path=${checkpoint}"),
 		page("POST /models/{id}/delete").on(MODEL).consumes().succeeds(302),
 		// reward configurations
-		api("GET /api/reward-configs").lists(REWARD_CONFIG, "$[*].id"),
+		api("GET /api/reward-configs").lists(REWARD_CONFIG, "$[*].id").query("allVersions=true"),
 		api("GET /api/reward-configs/functions").succeeds(200),
 		api("POST /api/reward-configs").succeeds(201).json(REWARD_CONFIG_BODY),
 		api("GET /api/reward-configs/{id}").on(REWARD_CONFIG).succeeds(200),
@@ -73,7 +74,7 @@ final class AuthorizationMatrix {
 		api("GET /api/runs/{id}/events").on(FINISHED_RUN).succeeds(200),
 		page("GET /runs").lists(RUN, "runs"),
 		page("GET /runs/new").succeeds(200),
-		page("POST /runs").succeeds(302).form("type=grpo&modelId=${model}&datasetIds=${dataset}&rewardConfigId=${rewardConfig}"),
+		page("POST /runs").succeeds(302).form("type=grpo&modelId=${model}&datasetIds=${dataset}&evalDatasetId=${dataset}&rewardConfigId=${rewardConfig}"),
 		page("GET /runs/{id}").on(RUN).succeeds(200),
 		page("POST /runs/{id}/cancel").on(RUN).consumes().succeeds(302),
 		page("GET /runs/{id}/events").on(FINISHED_RUN).succeeds(200),
