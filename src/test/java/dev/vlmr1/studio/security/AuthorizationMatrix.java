@@ -78,6 +78,12 @@ final class AuthorizationMatrix {
 		page("GET /runs/{id}").on(RUN).succeeds(200),
 		page("POST /runs/{id}/cancel").on(RUN).consumes().succeeds(302),
 		page("GET /runs/{id}/events").on(FINISHED_RUN).succeeds(200),
+		// run comparison (branch compare): the runs are named in the query
+		api("GET /api/compare").on(RUN).query("runs={id}").succeeds(200).pending("compare"),
+		api("GET /api/compare.csv").on(RUN).query("runs={id}").succeeds(200).pending("compare"),
+		page("GET /compare").on(RUN).query("runs={id}").succeeds(200).pending("compare"),
+		page("GET /compare/data").on(RUN).query("runs={id}").succeeds(200).pending("compare"),
+		page("GET /compare.csv").on(RUN).query("runs={id}").succeeds(200).pending("compare"),
 		// tokens, users, account: tokens are personal, administrators included
 		api("GET /api/tokens").lists(TOKEN, "$[*].id").ownerOnly(),
 		api("POST /api/tokens").succeeds(201).json("{\"name\": \"t-${unique}\", \"scope\": \"READ\"}"),

@@ -9,12 +9,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import dev.vlmr1.studio.security.MatrixEntry.Surface;
 import dev.vlmr1.studio.security.MatrixExpectations.Caller;
@@ -43,6 +45,10 @@ class ForeignObjectsStayHiddenTests {
 	@Autowired
 	JdbcClient jdbc;
 
+	@Autowired
+	@Qualifier("requestMappingHandlerMapping")
+	RequestMappingHandlerMapping mappings;
+
 	MatrixWorld world;
 
 	MatrixCalls calls;
@@ -55,7 +61,7 @@ class ForeignObjectsStayHiddenTests {
 
 	@Test
 	void listsShowOnlyTheCallersOwnObjectsAndAdminsEveryones() throws Exception {
-		List<MatrixEntry> lists = AuthorizationMatrix.ENTRIES.stream().filter(e -> e.listed() != null).toList();
+		List<MatrixEntry> lists = MatrixHandlers.activeEntries(mappings).stream().filter(e -> e.listed() != null).toList();
 		assertThat(lists).extracting(MatrixEntry::listed)
 			.contains(MatrixResource.MODEL, MatrixResource.REWARD_CONFIG, MatrixResource.RUN, MatrixResource.TOKEN);
 		List<String> failures = new ArrayList<>();
@@ -72,7 +78,7 @@ class ForeignObjectsStayHiddenTests {
 
 	@Test
 	void namingAForeignObjectInABodyLooksLikeNamingAMissingOne() throws Exception {
-		List<MatrixEntry> referring = AuthorizationMatrix.ENTRIES.stream().filter(MatrixEntry::references).toList();
+		List<MatrixEntry> referring = MatrixHandlers.activeEntries(mappings).stream().filter(MatrixEntry::references).toList();
 		assertThat(referring).extracting(MatrixEntry::key).contains("POST /api/runs", "POST /runs");
 		Map<String, Long> missing = Map.of("model", MatrixWorld.MISSING, "dataset", MatrixWorld.MISSING, "rewardConfig",
 				MatrixWorld.MISSING);

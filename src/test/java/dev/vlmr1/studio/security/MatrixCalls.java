@@ -62,8 +62,9 @@ final class MatrixCalls {
 
 	/** Calls the entry as {@code caller} on resource {@code id}, its body naming {@code references}. */
 	MvcResult perform(MatrixEntry entry, Caller caller, long id, Map<String, Long> references) throws Exception {
-		String path = entry.pattern().replace("{id}", Long.toString(id))
-				+ (entry.queryString().isEmpty() ? "" : "?" + entry.queryString());
+		String path = fill(entry.pathTemplate() + (entry.queryString().isEmpty() ? "" : "?" + entry.queryString()),
+				references)
+			.replace("{id}", Long.toString(id));
 		HttpMethod method = entry.method().equals("ALL") ? HttpMethod.GET : HttpMethod.valueOf(entry.method());
 		MockHttpServletRequestBuilder request = request(method, path);
 		if (entry.jsonTemplate() != null) {

@@ -46,6 +46,10 @@ final class MatrixEntry {
 
 	private @Nullable String listedIds;
 
+	private @Nullable String path;
+
+	private @Nullable String pendingBranch;
+
 	MatrixEntry(Surface surface, String key) {
 		this.surface = surface;
 		String[] parts = key.split(" ", 2);
@@ -93,6 +97,25 @@ final class MatrixEntry {
 		return this;
 	}
 
+	/**
+	 * The request path when the pattern has variables besides {@code {id}}: a template with {@code {id}} and the
+	 * body placeholders (e.g. {@code /api/datasets/{id}/images/${image}}).
+	 */
+	MatrixEntry at(String path) {
+		this.path = path;
+		return this;
+	}
+
+	/**
+	 * The handler comes with a branch not merged yet: until it is, the entry may name no handler (and is not
+	 * called); once merged it is checked like any other.
+	 */
+	MatrixEntry pending(String branch) {
+		this.pendingBranch = branch;
+		return this;
+	}
+
+	/** The query string (may hold {@code {id}}, e.g. {@code runs={id}}). */
 	MatrixEntry query(String query) {
 		this.query = query;
 		return this;
@@ -122,6 +145,15 @@ final class MatrixEntry {
 
 	String pattern() {
 		return pattern;
+	}
+
+	/** The path to call, before {@code {id}} and the placeholders are filled. */
+	String pathTemplate() {
+		return path != null ? path : pattern;
+	}
+
+	@Nullable String pendingBranch() {
+		return pendingBranch;
 	}
 
 	MatrixResource resource() {
