@@ -131,8 +131,8 @@ class AuthorizationMatrixTests {
 		}
 		if (entry.surface() == Surface.API && expected == 404 && target == Target.FOREIGN) {
 			MockHttpServletResponse missing = calls.perform(entry, caller, MatrixWorld.MISSING, references).getResponse();
-			String foreignBody = MatrixBodies.normalize(response.getContentAsString(), id);
-			String missingBody = MatrixBodies.normalize(missing.getContentAsString(), MatrixWorld.MISSING);
+			String foreignBody = MatrixBodies.normalize(response.getContentAsString(), id, MatrixWorld.MISSING);
+			String missingBody = MatrixBodies.normalize(missing.getContentAsString(), id, MatrixWorld.MISSING);
 			if (missing.getStatus() != 404 || !foreignBody.equals(missingBody)) {
 				failures.add(cell + ": foreign answer " + foreignBody + " differs from missing " + missing.getStatus() + " "
 						+ missingBody);

@@ -16,7 +16,10 @@ final class MatrixBodies {
 	private MatrixBodies() {
 	}
 
-	/** The body with each given id (as a whole number) replaced by {@code {id}}. */
+	/**
+	 * The body with each given id (as a whole number) replaced by {@code {id}}. Compare two bodies normalized with
+	 * the same ids: an unrelated number equal to one of them is then blanked in both.
+	 */
 	static String normalize(String body, long... ids) {
 		String normalized = body;
 		for (long id : ids) {
