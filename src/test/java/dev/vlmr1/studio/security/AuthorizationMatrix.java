@@ -4,11 +4,13 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import static dev.vlmr1.studio.security.MatrixResource.DATASET;
 import static dev.vlmr1.studio.security.MatrixResource.FINISHED_RUN;
 import static dev.vlmr1.studio.security.MatrixResource.MODEL;
 import static dev.vlmr1.studio.security.MatrixResource.REWARD_CONFIG;
 import static dev.vlmr1.studio.security.MatrixResource.RUN;
 import static dev.vlmr1.studio.security.MatrixResource.TOKEN;
+import static dev.vlmr1.studio.security.MatrixResource.UPLOAD;
 
 /**
  * T4.1's authorization matrix (RELIABILITY.md §4.5): one entry per handler mapping, keyed {@code "METHOD pattern"}
@@ -21,9 +23,12 @@ import static dev.vlmr1.studio.security.MatrixResource.TOKEN;
  *
  * <p>Body and form templates may use {@code ${model}}, {@code ${dataset}}, {@code ${rewardConfig}} (the caller's
  * own resources, or a foreign or missing one in the reference checks), {@code ${checkpoint}} (a valid checkpoint
- * directory) and {@code ${unique}} (a fresh name suffix).
+ * directory), {@code ${image}} (the SHA-256 of the image in every seeded dataset) and {@code ${unique}} (a fresh
+ * name suffix).
  */
 final class AuthorizationMatrix {
+
+	private static final String DATASETS = "datasets";
 
 	static final String RUN_BODY = """
 			{"type": "grpo", "modelId": ${model}, "datasetIds": [${dataset}], "evalDatasetId": ${dataset},
@@ -78,6 +83,25 @@ final class AuthorizationMatrix {
 		page("GET /runs/{id}").on(RUN).succeeds(200),
 		page("POST /runs/{id}/cancel").on(RUN).consumes().succeeds(302),
 		page("GET /runs/{id}/events").on(FINISHED_RUN).succeeds(200),
+		// datasets (branch datasets): the API and its page-side twin under /datasets/data
+		api("GET /api/datasets").lists(DATASET, "$[*].id").pending(DATASETS),
+		api("POST /api/datasets").upload().succeeds(201).pending(DATASETS),
+		api("GET /api/datasets/uploads/{uploadId}").on(UPLOAD).at("/api/datasets/uploads/{id}").ownerOnly().pending(DATASETS),
+		api("GET /api/datasets/{id}").on(DATASET).pending(DATASETS),
+		api("GET /api/datasets/{id}/samples").on(DATASET).pending(DATASETS),
+		api("GET /api/datasets/{id}/images/{sha256}").on(DATASET).at("/api/datasets/{id}/images/${image}").pending(DATASETS),
+		api("DELETE /api/datasets/{id}").on(DATASET).consumes().succeeds(204).pending(DATASETS),
+		page("GET /datasets/data").lists(DATASET, "$[*].id").pending(DATASETS),
+		page("POST /datasets/data").upload().succeeds(201).pending(DATASETS),
+		page("GET /datasets/data/uploads/{uploadId}").on(UPLOAD).at("/datasets/data/uploads/{id}").ownerOnly().pending(DATASETS),
+		page("GET /datasets/data/{id}").on(DATASET).pending(DATASETS),
+		page("GET /datasets/data/{id}/samples").on(DATASET).pending(DATASETS),
+		page("GET /datasets/data/{id}/images/{sha256}").on(DATASET).at("/datasets/data/{id}/images/${image}").pending(DATASETS),
+		page("DELETE /datasets/data/{id}").on(DATASET).consumes().succeeds(204).pending(DATASETS),
+		page("GET /datasets").lists(DATASET, "datasets").pending(DATASETS),
+		page("GET /datasets/new").pending(DATASETS),
+		page("GET /datasets/{id}").on(DATASET).pending(DATASETS),
+		page("POST /datasets/{id}/delete").on(DATASET).consumes().succeeds(302).pending(DATASETS),
 		// run comparison (branch compare): the runs are named in the query
 		api("GET /api/compare").on(RUN).query("runs={id}").succeeds(200).pending("compare"),
 		api("GET /api/compare.csv").on(RUN).query("runs={id}").succeeds(200).pending("compare"),

@@ -54,7 +54,7 @@ class AuthorizationMatrixTests {
 
 	@BeforeAll
 	void seed() throws Exception {
-		world = new MatrixWorld(context, mvc, PER_KIND);
+		world = new MatrixWorld(context, mvc, PER_KIND, MatrixHandlers.mappedKeys(mappings));
 		calls = new MatrixCalls(mvc, world);
 	}
 

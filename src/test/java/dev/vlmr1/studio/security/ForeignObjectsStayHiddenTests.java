@@ -56,7 +56,7 @@ class ForeignObjectsStayHiddenTests {
 
 	@BeforeAll
 	void seed() throws Exception {
-		world = new MatrixWorld(context, mvc, PER_KIND);
+		world = new MatrixWorld(context, mvc, PER_KIND, MatrixHandlers.mappedKeys(mappings));
 		calls = new MatrixCalls(mvc, world);
 	}
 

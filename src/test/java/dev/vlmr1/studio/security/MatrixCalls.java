@@ -6,7 +6,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
-import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.request.AbstractMockHttpServletRequestBuilder;
 
 import dev.vlmr1.studio.security.MatrixEntry.Surface;
 import dev.vlmr1.studio.security.MatrixExpectations.Caller;
@@ -66,7 +66,9 @@ final class MatrixCalls {
 				references)
 			.replace("{id}", Long.toString(id));
 		HttpMethod method = entry.method().equals("ALL") ? HttpMethod.GET : HttpMethod.valueOf(entry.method());
-		MockHttpServletRequestBuilder request = request(method, path);
+		AbstractMockHttpServletRequestBuilder<?> request = entry.isUpload()
+				? MatrixDatasets.upload(path, "ds-" + MatrixWorld.unique(), Long.parseLong(MatrixWorld.unique(), 36))
+				: request(method, path);
 		if (entry.jsonTemplate() != null) {
 			request.contentType(MediaType.APPLICATION_JSON).content(fill(entry.jsonTemplate(), references));
 		}
@@ -95,6 +97,7 @@ final class MatrixCalls {
 
 	private String fill(String template, Map<String, Long> references) {
 		String filled = template.replace("${unique}", MatrixWorld.unique())
+			.replace("${image}", MatrixDatasets.IMAGE_SHA256)
 			.replace("${checkpoint}", world.checkpoint.toString());
 		for (var reference : references.entrySet()) {
 			filled = filled.replace("${" + reference.getKey() + "}", Long.toString(reference.getValue()));

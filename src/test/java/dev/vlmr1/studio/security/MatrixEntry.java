@@ -48,6 +48,8 @@ final class MatrixEntry {
 
 	private @Nullable String path;
 
+	private boolean upload;
+
 	private @Nullable String pendingBranch;
 
 	MatrixEntry(Surface surface, String key) {
@@ -88,6 +90,12 @@ final class MatrixEntry {
 	/** A JSON body template. */
 	MatrixEntry json(String template) {
 		this.json = template;
+		return this;
+	}
+
+	/** A multipart dataset upload body: one REC line and its PNG ({@code name=ds-…}, a numeric {@code upload_id}). */
+	MatrixEntry upload() {
+		this.upload = true;
 		return this;
 	}
 
@@ -175,6 +183,10 @@ final class MatrixEntry {
 	/** Whether the call changes something: a READ token may not make it. */
 	boolean writes() {
 		return !method.equals("GET") && !method.equals("HEAD");
+	}
+
+	boolean isUpload() {
+		return upload;
 	}
 
 	@Nullable String jsonTemplate() {

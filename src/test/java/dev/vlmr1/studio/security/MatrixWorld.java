@@ -4,9 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.jayway.jsonpath.JsonPath;
@@ -15,6 +18,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.AbstractMockHttpServletRequestBuilder;
 
 import dev.vlmr1.studio.catalog.ModelCatalog;
 import dev.vlmr1.studio.web.StudioProperties;
@@ -60,13 +64,23 @@ final class MatrixWorld {
 	private final ApiTokens tokens;
 
 	/** Seeded objects by user id and kind (never consumed by the matrix: consuming calls get fresh ones). */
-	private final Map<Long, Map<MatrixResource, List<Long>>> seeded = new java.util.HashMap<>();
+	private final Map<Long, Map<MatrixResource, List<Long>>> seeded = new HashMap<>();
 
 	/** The model, dataset and reward configuration each user's create-run bodies name. */
-	private final Map<Long, Map<String, Long>> references = new java.util.HashMap<>();
+	private final Map<Long, Map<String, Long>> references = new HashMap<>();
 
-	MatrixWorld(ApplicationContext context, MockMvc mvc, int perKind) throws Exception {
+	/** Uploads seeded by their numeric upload id: the owner's user id (progress is kept in memory, not a table). */
+	private final Map<Long, Long> uploads = new ConcurrentHashMap<>();
+
+	private final boolean datasetsMapped;
+
+	/**
+	 * Seeds {@code perKind} objects of every kind for each user; datasets and uploads only where the handler
+	 * mapping ({@code mapped}, matrix keys) has the dataset upload endpoint.
+	 */
+	MatrixWorld(ApplicationContext context, MockMvc mvc, int perKind, Set<String> mapped) throws Exception {
 		this.mvc = mvc;
+		this.datasetsMapped = mapped.contains("POST /api/datasets");
 		this.jdbc = context.getBean(JdbcClient.class);
 		this.models = context.getBean(ModelCatalog.class);
 		this.tokens = context.getBean(ApiTokens.class);
@@ -91,13 +105,19 @@ final class MatrixWorld {
 			Map<MatrixResource, List<Long>> byKind = new EnumMap<>(MatrixResource.class);
 			for (MatrixResource kind : MatrixResource.values()) {
 				List<Long> ids = new ArrayList<>();
-				for (int i = 0; kind != MatrixResource.NONE && i < perKind; i++) {
+				for (int i = 0; available(kind) && i < perKind; i++) {
 					ids.add(create(kind, user));
 				}
 				byKind.put(kind, ids);
 			}
 			seeded.put(user.user().id(), byKind);
 		}
+	}
+
+	/** Whether objects of this kind can be made here (the dataset module may not be merged yet). */
+	boolean available(MatrixResource kind) {
+		return kind != MatrixResource.NONE
+				&& (datasetsMapped || (kind != MatrixResource.DATASET && kind != MatrixResource.UPLOAD));
 	}
 
 	static String unique() {
@@ -127,6 +147,13 @@ final class MatrixWorld {
 				yield id;
 			}
 			case TOKEN -> tokens.issue(owner.user(), "seed-" + unique(), TokenScope.READ, null).id();
+			case DATASET -> upload(owner, UNIQUE.incrementAndGet());
+			case UPLOAD -> {
+				long uploadId = UNIQUE.incrementAndGet();
+				upload(owner, uploadId);
+				uploads.put(uploadId, owner.user().id());
+				yield uploadId;
+			}
 			case NONE -> throw new IllegalArgumentException("nothing to create");
 		};
 	}
@@ -146,8 +173,13 @@ final class MatrixWorld {
 			case REWARD_CONFIG -> "SELECT owner_id FROM reward_configs WHERE id = ?";
 			case RUN, FINISHED_RUN -> "SELECT owner_id FROM runs WHERE id = ?";
 			case TOKEN -> "SELECT user_id FROM api_tokens WHERE id = ?";
+			case DATASET -> "SELECT owner_id FROM datasets WHERE id = ?";
+			case UPLOAD -> null;
 			case NONE -> throw new IllegalArgumentException("no table");
 		};
+		if (table == null) {
+			return uploads.getOrDefault(id, -1L);
+		}
 		return jdbc.sql(table).param(id).query(Long.class).optional().orElse(-1L);
 	}
 
@@ -172,10 +204,16 @@ final class MatrixWorld {
 			.single();
 	}
 
+	private long upload(TestUser owner, long uploadId) throws Exception {
+		return created("/api/datasets", MatrixDatasets.upload("/api/datasets", "ds-" + unique(), uploadId).with(owner.api()));
+	}
+
 	private long postForId(TestUser owner, String path, String body) throws Exception {
-		var response = mvc.perform(post(path).with(owner.api()).contentType(MediaType.APPLICATION_JSON).content(body))
-			.andReturn()
-			.getResponse();
+		return created(path, post(path).with(owner.api()).contentType(MediaType.APPLICATION_JSON).content(body));
+	}
+
+	private long created(String path, AbstractMockHttpServletRequestBuilder<?> request) throws Exception {
+		var response = mvc.perform(request).andReturn().getResponse();
 		if (response.getStatus() != 201) {
 			throw new IllegalStateException(path + " -> " + response.getStatus() + " " + response.getContentAsString());
 		}
