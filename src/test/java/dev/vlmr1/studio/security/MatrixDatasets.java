@@ -18,7 +18,7 @@ import org.springframework.test.web.servlet.request.MockMultipartHttpServletRequ
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 
 /**
- * The smallest real dataset upload: one REC line whose image is a 32×24 PNG. Every upload sends the same PNG, so
+ * The smallest real dataset upload: one REC line whose image is a 64×48 PNG. Every upload sends the same PNG, so
  * its SHA-256 names the stored image in every dataset ({@code ${image}} in matrix paths).
  */
 final class MatrixDatasets {
@@ -29,7 +29,7 @@ final class MatrixDatasets {
 
 	private static final String LINE = "{\"id\": 1, \"image\": \"a.png\", \"conversations\": ["
 			+ "{\"from\": \"human\", \"value\": \"<image>Please provide the bounding box of the red square.\"}, "
-			+ "{\"from\": \"gpt\", \"value\": \"[8, 6, 24, 18]\"}]}\n";
+			+ "{\"from\": \"gpt\", \"value\": \"[16, 12, 48, 36]\"}]}\n";
 
 	private MatrixDatasets() {
 	}
@@ -45,10 +45,10 @@ final class MatrixDatasets {
 	}
 
 	private static byte[] png() {
-		BufferedImage image = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
+		BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
 		var g = image.createGraphics();
 		g.setColor(Color.RED);
-		g.fillRect(8, 6, 16, 12);
+		g.fillRect(16, 12, 32, 24);
 		g.dispose();
 		var out = new ByteArrayOutputStream();
 		try {
