@@ -21,14 +21,18 @@ import static dev.vlmr1.studio.security.MatrixResource.UPLOAD;
  * {@link MatrixExpectations}: anonymous and revoked tokens 401, READ tokens 403 on writes, someone else's resource
  * 404 exactly like a missing one, admins reach everyone's resources unless the entry is {@code ownerOnly()}.
  *
- * <p>Body and form templates may use {@code ${model}}, {@code ${dataset}}, {@code ${rewardConfig}} (the caller's
- * own resources, or a foreign or missing one in the reference checks), {@code ${checkpoint}} (a valid checkpoint
- * directory), {@code ${image}} (the SHA-256 of the image in every seeded dataset) and {@code ${unique}} (a fresh
- * name suffix).
+ * <p>Body and form templates may use {@code {id}} (the resource, where the body names it instead of the path),
+ * {@code ${model}}, {@code ${dataset}}, {@code ${rewardConfig}} (the caller's own resources, or a foreign or
+ * missing one in the reference checks), {@code ${checkpoint}} (a valid checkpoint directory), {@code ${image}}
+ * (the SHA-256 of the image in every seeded dataset) and {@code ${unique}} (a fresh name suffix).
+ *
+ * <p>Entries marked {@code pending(branch)} belong to a branch not merged yet: they are checked once it is.
  */
 final class AuthorizationMatrix {
 
 	private static final String DATASETS = "datasets";
+
+	private static final String DEMO = "demo";
 
 	static final String RUN_BODY = """
 			{"type": "grpo", "modelId": ${model}, "datasetIds": [${dataset}], "evalDatasetId": ${dataset},
@@ -40,6 +44,14 @@ final class AuthorizationMatrix {
 	static final String DRY_RUN_BODY = """
 			{"completions": ["<think>a</think><answer>[10, 10, 50, 50]</answer>", "no idea"],
 			 "samples": [{"question": "the dog", "solution": "[10, 10, 50, 50]"}]}""";
+
+	/** A demo request whose image is not an image: refused (400) only after the model's owner check. */
+	static final String DEMO_BODY = """
+			{"modelId": {id}, "image": "bm90IGFuIGltYWdl", "expression": "the red square", "labels": "square"}""";
+
+	static final String CHAT_BODY = """
+			{"model": "{id}", "messages": [{"role": "user", "content": [{"type": "image_url",
+			 "image_url": {"url": "data:image/png;base64,bm90IGFuIGltYWdl"}}]}]}""";
 
 	static final String REWARD_CONFIG_FORM = "name=rc-${unique}&function=iou&weight=1.0&params={}";
 
@@ -102,6 +114,18 @@ final class AuthorizationMatrix {
 		page("GET /datasets/new").pending(DATASETS),
 		page("GET /datasets/{id}").on(DATASET).pending(DATASETS),
 		page("POST /datasets/{id}/delete").on(DATASET).consumes().succeeds(302).pending(DATASETS),
+		// inference demo (branch demo): nothing here starts the inference worker except the admins' status call; the
+		// model is named in the body ({id}) and checked before the image, so an authorized call answers 400
+		api("POST /api/demo/rec").on(MODEL).json(DEMO_BODY).succeeds(400).pending(DEMO),
+		api("POST /api/demo/ovd").on(MODEL).json(DEMO_BODY).succeeds(400).pending(DEMO),
+		api("GET /api/demo/worker").adminOnly().succeeds(200).pending(DEMO),
+		api("GET /api/v1/models").pending(DEMO),
+		api("POST /api/v1/chat/completions").on(MODEL).json(CHAT_BODY).succeeds(400).pending(DEMO),
+		page("POST /demo/rec/predict").on(MODEL).json(DEMO_BODY).succeeds(400).pending(DEMO),
+		page("POST /demo/ovd/predict").on(MODEL).json(DEMO_BODY).succeeds(400).pending(DEMO),
+		page("GET /demo/rec").pending(DEMO),
+		page("GET /demo/ovd").pending(DEMO),
+		page("GET /demo/samples/{name}").at("/demo/samples/shapes-1.png").pending(DEMO),
 		// run comparison (branch compare): the runs are named in the query
 		api("GET /api/compare").on(RUN).query("runs={id}").succeeds(200).pending("compare"),
 		api("GET /api/compare.csv").on(RUN).query("runs={id}").succeeds(200).pending("compare"),

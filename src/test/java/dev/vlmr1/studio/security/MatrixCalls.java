@@ -69,12 +69,14 @@ final class MatrixCalls {
 		AbstractMockHttpServletRequestBuilder<?> request = entry.isUpload()
 				? MatrixDatasets.upload(path, "ds-" + MatrixWorld.unique(), Long.parseLong(MatrixWorld.unique(), 36))
 				: request(method, path);
+		String ref = Long.toString(id);
 		if (entry.jsonTemplate() != null) {
-			request.contentType(MediaType.APPLICATION_JSON).content(fill(entry.jsonTemplate(), references));
+			request.contentType(MediaType.APPLICATION_JSON)
+				.content(fill(entry.jsonTemplate(), references).replace("{id}", ref));
 		}
 		if (entry.formTemplate() != null) {
 			request.contentType(MediaType.APPLICATION_FORM_URLENCODED);
-			for (String pair : fill(entry.formTemplate(), references).split("&")) {
+			for (String pair : fill(entry.formTemplate(), references).replace("{id}", ref).split("&")) {
 				String[] nameValue = pair.split("=", 2);
 				request.param(nameValue[0], nameValue[1]);
 			}
