@@ -94,6 +94,18 @@ class AuthorizationMatrixTests {
 		}
 	}
 
+	@Test
+	void unmappedPathsAreDeniedBeforeTheyAreNotFound() throws Exception {
+		MatrixEntry api = AuthorizationMatrix.api("GET /api/no-such-endpoint");
+		MatrixEntry page = AuthorizationMatrix.page("GET /no-such-page");
+		assertThat(calls.perform(api, Caller.ANONYMOUS, 0, Map.of()).getResponse().getStatus()).isEqualTo(401);
+		assertThat(calls.perform(api, Caller.REVOKED_TOKEN, 0, Map.of()).getResponse().getStatus()).isEqualTo(401);
+		MockHttpServletResponse found = calls.perform(api, Caller.OWNER, 0, Map.of()).getResponse();
+		assertThat(found.getStatus()).isEqualTo(404);
+		assertThat(found.getContentType()).startsWith("application/problem+json");
+		assertThat(calls.perform(page, Caller.ANONYMOUS, 0, Map.of()).getResponse().getRedirectedUrl()).endsWith("/login");
+	}
+
 	/** Every cell of the surface's entries; returns the cells that differ, each with what came back. */
 	private List<String> check(Surface surface) throws Exception {
 		List<String> failures = new ArrayList<>();
