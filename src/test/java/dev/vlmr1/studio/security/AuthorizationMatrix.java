@@ -89,6 +89,7 @@ final class AuthorizationMatrix {
 		api("GET /api/runs/{id}/attempts").on(RUN).succeeds(200),
 		api("GET /api/runs/{id}/checkpoints").on(RUN).succeeds(200),
 		api("GET /api/runs/{id}/events").on(FINISHED_RUN).succeeds(200),
+		api("GET /api/runs/{id}/attempts/diagnostics").on(RUN).succeeds(200).pending("executor"),
 		page("GET /runs").lists(RUN, "runs"),
 		page("GET /runs/new").succeeds(200),
 		page("POST /runs").succeeds(302).form("type=grpo&modelId=${model}&datasetIds=${dataset}&evalDatasetId=${dataset}&rewardConfigId=${rewardConfig}"),

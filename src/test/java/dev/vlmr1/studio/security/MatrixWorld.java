@@ -100,8 +100,9 @@ final class MatrixWorld {
 			Files.copy(Path.of("src/test/resources/fixtures/qwen2_5_vl_tiny", file), checkpoint.resolve(file));
 		}
 		for (TestUser user : List.of(alice, bob, admin)) {
-			references.put(user.user().id(), Map.of("model", create(MatrixResource.MODEL, user), "dataset",
-					newDataset(user), "rewardConfig", create(MatrixResource.REWARD_CONFIG, user)));
+			long dataset = datasetsMapped ? create(MatrixResource.DATASET, user) : newDataset(user);
+			references.put(user.user().id(), Map.of("model", create(MatrixResource.MODEL, user), "dataset", dataset,
+					"rewardConfig", create(MatrixResource.REWARD_CONFIG, user)));
 			Map<MatrixResource, List<Long>> byKind = new EnumMap<>(MatrixResource.class);
 			for (MatrixResource kind : MatrixResource.values()) {
 				List<Long> ids = new ArrayList<>();
