@@ -38,6 +38,9 @@ final class AuthorizationMatrix {
 			{"type": "grpo", "modelId": ${model}, "datasetIds": [${dataset}], "evalDatasetId": ${dataset},
 			 "rewardConfigId": ${rewardConfig}}""";
 
+	static final String RUN_FORM = "type=grpo&modelId=${model}&datasetIds=${dataset}&evalDatasetId=${dataset}"
+			+ "&rewardConfigId=${rewardConfig}";
+
 	static final String REWARD_CONFIG_BODY = """
 			{"name": "rc-${unique}", "terms": [{"function": "iou", "weight": 1.0}, {"function": "format_rec"}]}""";
 
@@ -92,24 +95,28 @@ final class AuthorizationMatrix {
 		api("GET /api/runs/{id}/attempts/diagnostics").on(RUN).succeeds(200).pending("executor"),
 		page("GET /runs").lists(RUN, "runs"),
 		page("GET /runs/new").lists(MODEL, "models"),
-		page("POST /runs").succeeds(302).form("type=grpo&modelId=${model}&datasetIds=${dataset}&evalDatasetId=${dataset}&rewardConfigId=${rewardConfig}"),
+		page("POST /runs").succeeds(302).form(RUN_FORM),
 		page("GET /runs/{id}").on(RUN).succeeds(200),
 		page("POST /runs/{id}/cancel").on(RUN).consumes().succeeds(302),
 		page("GET /runs/{id}/events").on(FINISHED_RUN).succeeds(200),
 		// datasets (branch datasets): the API and its page-side twin under /datasets/data
 		api("GET /api/datasets").lists(DATASET, "$[*].id").pending(DATASETS),
 		api("POST /api/datasets").upload().succeeds(201).pending(DATASETS),
-		api("GET /api/datasets/uploads/{uploadId}").on(UPLOAD).at("/api/datasets/uploads/{id}").ownerOnly().pending(DATASETS),
+		api("GET /api/datasets/uploads/{uploadId}").on(UPLOAD).at("/api/datasets/uploads/{id}").ownerOnly()
+			.pending(DATASETS),
 		api("GET /api/datasets/{id}").on(DATASET).pending(DATASETS),
 		api("GET /api/datasets/{id}/samples").on(DATASET).pending(DATASETS),
-		api("GET /api/datasets/{id}/images/{sha256}").on(DATASET).at("/api/datasets/{id}/images/${image}").pending(DATASETS),
+		api("GET /api/datasets/{id}/images/{sha256}").on(DATASET).at("/api/datasets/{id}/images/${image}")
+			.pending(DATASETS),
 		api("DELETE /api/datasets/{id}").on(DATASET).consumes().succeeds(204).pending(DATASETS),
 		page("GET /datasets/data").lists(DATASET, "$[*].id").pending(DATASETS),
 		page("POST /datasets/data").upload().succeeds(201).pending(DATASETS),
-		page("GET /datasets/data/uploads/{uploadId}").on(UPLOAD).at("/datasets/data/uploads/{id}").ownerOnly().pending(DATASETS),
+		page("GET /datasets/data/uploads/{uploadId}").on(UPLOAD).at("/datasets/data/uploads/{id}").ownerOnly()
+			.pending(DATASETS),
 		page("GET /datasets/data/{id}").on(DATASET).pending(DATASETS),
 		page("GET /datasets/data/{id}/samples").on(DATASET).pending(DATASETS),
-		page("GET /datasets/data/{id}/images/{sha256}").on(DATASET).at("/datasets/data/{id}/images/${image}").pending(DATASETS),
+		page("GET /datasets/data/{id}/images/{sha256}").on(DATASET).at("/datasets/data/{id}/images/${image}")
+			.pending(DATASETS),
 		page("DELETE /datasets/data/{id}").on(DATASET).consumes().succeeds(204).pending(DATASETS),
 		page("GET /datasets").lists(DATASET, "datasets").pending(DATASETS),
 		page("GET /datasets/new").pending(DATASETS),

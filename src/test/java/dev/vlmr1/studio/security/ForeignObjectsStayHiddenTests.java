@@ -79,7 +79,10 @@ class ForeignObjectsStayHiddenTests {
 
 	@Test
 	void namingAForeignObjectInABodyLooksLikeNamingAMissingOne() throws Exception {
-		List<MatrixEntry> referring = MatrixHandlers.activeEntries(mappings).stream().filter(MatrixEntry::references).toList();
+		List<MatrixEntry> referring = MatrixHandlers.activeEntries(mappings)
+			.stream()
+			.filter(MatrixEntry::references)
+			.toList();
 		assertThat(referring).extracting(MatrixEntry::key).contains("POST /api/runs", "POST /runs");
 		Map<String, Long> missing = Map.of("model", MatrixWorld.MISSING, "dataset", MatrixWorld.MISSING, "rewardConfig",
 				MatrixWorld.MISSING);

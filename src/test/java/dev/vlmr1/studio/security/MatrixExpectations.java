@@ -11,7 +11,10 @@ import dev.vlmr1.studio.security.MatrixEntry.Surface;
  */
 final class MatrixExpectations {
 
-	/** Who calls. OWNER, READ_TOKEN and REVOKED_TOKEN are alice; OTHER is bob; BEARER_ON_PAGE sends alice's token to a page. */
+	/**
+	 * Who calls. OWNER, READ_TOKEN and REVOKED_TOKEN are alice; OTHER is bob; BEARER_ON_PAGE sends alice's bearer
+	 * token to a page (pages accept only the session).
+	 */
 	enum Caller {
 
 		ANONYMOUS, OWNER, OTHER, ADMIN, READ_TOKEN, REVOKED_TOKEN, BEARER_ON_PAGE
