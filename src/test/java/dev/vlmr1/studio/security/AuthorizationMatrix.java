@@ -30,8 +30,6 @@ import static dev.vlmr1.studio.security.MatrixResource.UPLOAD;
  */
 final class AuthorizationMatrix {
 
-	private static final String DATASETS = "datasets";
-
 	private static final String DEMO = "demo";
 
 	static final String RUN_BODY = """
@@ -99,29 +97,25 @@ final class AuthorizationMatrix {
 		page("GET /runs/{id}").on(RUN).succeeds(200),
 		page("POST /runs/{id}/cancel").on(RUN).consumes().succeeds(302),
 		page("GET /runs/{id}/events").on(FINISHED_RUN).succeeds(200),
-		// datasets (branch datasets): the API and its page-side twin under /datasets/data
-		api("GET /api/datasets").lists(DATASET, "$[*].id").pending(DATASETS),
-		api("POST /api/datasets").upload().succeeds(201).pending(DATASETS),
-		api("GET /api/datasets/uploads/{uploadId}").on(UPLOAD).at("/api/datasets/uploads/{id}").ownerOnly()
-			.pending(DATASETS),
-		api("GET /api/datasets/{id}").on(DATASET).pending(DATASETS),
-		api("GET /api/datasets/{id}/samples").on(DATASET).pending(DATASETS),
-		api("GET /api/datasets/{id}/images/{sha256}").on(DATASET).at("/api/datasets/{id}/images/${image}")
-			.pending(DATASETS),
-		api("DELETE /api/datasets/{id}").on(DATASET).consumes().succeeds(204).pending(DATASETS),
-		page("GET /datasets/data").lists(DATASET, "$[*].id").pending(DATASETS),
-		page("POST /datasets/data").upload().succeeds(201).pending(DATASETS),
-		page("GET /datasets/data/uploads/{uploadId}").on(UPLOAD).at("/datasets/data/uploads/{id}").ownerOnly()
-			.pending(DATASETS),
-		page("GET /datasets/data/{id}").on(DATASET).pending(DATASETS),
-		page("GET /datasets/data/{id}/samples").on(DATASET).pending(DATASETS),
-		page("GET /datasets/data/{id}/images/{sha256}").on(DATASET).at("/datasets/data/{id}/images/${image}")
-			.pending(DATASETS),
-		page("DELETE /datasets/data/{id}").on(DATASET).consumes().succeeds(204).pending(DATASETS),
-		page("GET /datasets").lists(DATASET, "datasets").pending(DATASETS),
-		page("GET /datasets/new").pending(DATASETS),
-		page("GET /datasets/{id}").on(DATASET).pending(DATASETS),
-		page("POST /datasets/{id}/delete").on(DATASET).consumes().succeeds(302).pending(DATASETS),
+		// datasets: the API and its page-side twin under /datasets/data
+		api("GET /api/datasets").lists(DATASET, "$[*].id"),
+		api("POST /api/datasets").upload().succeeds(201),
+		api("GET /api/datasets/uploads/{uploadId}").on(UPLOAD).at("/api/datasets/uploads/{id}").ownerOnly(),
+		api("GET /api/datasets/{id}").on(DATASET),
+		api("GET /api/datasets/{id}/samples").on(DATASET),
+		api("GET /api/datasets/{id}/images/{sha256}").on(DATASET).at("/api/datasets/{id}/images/${image}"),
+		api("DELETE /api/datasets/{id}").on(DATASET).consumes().succeeds(204),
+		page("GET /datasets/data").lists(DATASET, "$[*].id"),
+		page("POST /datasets/data").upload().succeeds(201),
+		page("GET /datasets/data/uploads/{uploadId}").on(UPLOAD).at("/datasets/data/uploads/{id}").ownerOnly(),
+		page("GET /datasets/data/{id}").on(DATASET),
+		page("GET /datasets/data/{id}/samples").on(DATASET),
+		page("GET /datasets/data/{id}/images/{sha256}").on(DATASET).at("/datasets/data/{id}/images/${image}"),
+		page("DELETE /datasets/data/{id}").on(DATASET).consumes().succeeds(204),
+		page("GET /datasets").lists(DATASET, "datasets"),
+		page("GET /datasets/new"),
+		page("GET /datasets/{id}").on(DATASET),
+		page("POST /datasets/{id}/delete").on(DATASET).consumes().succeeds(302),
 		// inference demo (branch demo): nothing here starts the inference worker except the admins' status call; the
 		// model is named in the body ({id}) and checked before the image, so an authorized call answers 400
 		api("POST /api/demo/rec").on(MODEL).json(DEMO_BODY).succeeds(400).pending(DEMO),

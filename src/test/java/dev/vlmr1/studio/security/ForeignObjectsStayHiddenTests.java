@@ -56,7 +56,7 @@ class ForeignObjectsStayHiddenTests {
 
 	@BeforeAll
 	void seed() throws Exception {
-		world = new MatrixWorld(context, mvc, PER_KIND, MatrixHandlers.mappedKeys(mappings));
+		world = new MatrixWorld(context, mvc, PER_KIND);
 		calls = new MatrixCalls(mvc, world);
 	}
 
@@ -64,7 +64,8 @@ class ForeignObjectsStayHiddenTests {
 	void listsShowOnlyTheCallersOwnObjectsAndAdminsEveryones() throws Exception {
 		List<MatrixEntry> lists = MatrixHandlers.activeEntries(mappings).stream().filter(e -> e.listed() != null).toList();
 		assertThat(lists).extracting(MatrixEntry::listed)
-			.contains(MatrixResource.MODEL, MatrixResource.REWARD_CONFIG, MatrixResource.RUN, MatrixResource.TOKEN);
+			.contains(MatrixResource.MODEL, MatrixResource.REWARD_CONFIG, MatrixResource.RUN, MatrixResource.TOKEN,
+					MatrixResource.DATASET);
 		List<String> failures = new ArrayList<>();
 		for (MatrixEntry entry : lists) {
 			for (Caller caller : List.of(Caller.OWNER, Caller.OTHER, Caller.ADMIN, Caller.READ_TOKEN)) {

@@ -7,7 +7,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,15 +71,9 @@ final class MatrixWorld {
 	/** Uploads seeded by their numeric upload id: the owner's user id (progress is kept in memory, not a table). */
 	private final Map<Long, Long> uploads = new ConcurrentHashMap<>();
 
-	private final boolean datasetsMapped;
-
-	/**
-	 * Seeds {@code perKind} objects of every kind for each user; datasets and uploads only where the handler
-	 * mapping ({@code mapped}, matrix keys) has the dataset upload endpoint.
-	 */
-	MatrixWorld(ApplicationContext context, MockMvc mvc, int perKind, Set<String> mapped) throws Exception {
+	/** Seeds {@code perKind} objects of every kind for each user. */
+	MatrixWorld(ApplicationContext context, MockMvc mvc, int perKind) throws Exception {
 		this.mvc = mvc;
-		this.datasetsMapped = mapped.contains("POST /api/datasets");
 		this.jdbc = context.getBean(JdbcClient.class);
 		this.models = context.getBean(ModelCatalog.class);
 		this.tokens = context.getBean(ApiTokens.class);
@@ -100,25 +93,18 @@ final class MatrixWorld {
 			Files.copy(Path.of("src/test/resources/fixtures/qwen2_5_vl_tiny", file), checkpoint.resolve(file));
 		}
 		for (TestUser user : List.of(alice, bob, admin)) {
-			long dataset = datasetsMapped ? create(MatrixResource.DATASET, user) : newDataset(user);
-			references.put(user.user().id(), Map.of("model", create(MatrixResource.MODEL, user), "dataset", dataset,
-					"rewardConfig", create(MatrixResource.REWARD_CONFIG, user)));
+			references.put(user.user().id(), Map.of("model", create(MatrixResource.MODEL, user), "dataset",
+					create(MatrixResource.DATASET, user), "rewardConfig", create(MatrixResource.REWARD_CONFIG, user)));
 			Map<MatrixResource, List<Long>> byKind = new EnumMap<>(MatrixResource.class);
 			for (MatrixResource kind : MatrixResource.values()) {
 				List<Long> ids = new ArrayList<>();
-				for (int i = 0; available(kind) && i < perKind; i++) {
+				for (int i = 0; kind != MatrixResource.NONE && i < perKind; i++) {
 					ids.add(create(kind, user));
 				}
 				byKind.put(kind, ids);
 			}
 			seeded.put(user.user().id(), byKind);
 		}
-	}
-
-	/** Whether objects of this kind can be made here (the dataset module may not be merged yet). */
-	boolean available(MatrixResource kind) {
-		return kind != MatrixResource.NONE
-				&& (datasetsMapped || (kind != MatrixResource.DATASET && kind != MatrixResource.UPLOAD));
 	}
 
 	static String unique() {
@@ -192,17 +178,6 @@ final class MatrixWorld {
 			default -> null;
 		};
 		return sql == null ? ownerOf(kind, id) != -1 : jdbc.sql(sql).param(id).query(Long.class).single() == 1;
-	}
-
-	/** A stored dataset row with one sample, as the dataset module's upload leaves it (the module has no API yet). */
-	private long newDataset(TestUser owner) {
-		return jdbc.sql("""
-				INSERT INTO datasets (owner_id, name, version, content_sha256, mode, sample_count, invalid_lines,
-				  image_count, jsonl_bytes, image_bytes, task_counts, report)
-				VALUES (?, ?, 1, ?, 'strict', 1, 0, 1, 10, 10, '{"rec": 1}', '[]') RETURNING id""")
-			.params(owner.user().id(), "ds-" + unique(), "0".repeat(64))
-			.query(Long.class)
-			.single();
 	}
 
 	private long upload(TestUser owner, long uploadId) throws Exception {
