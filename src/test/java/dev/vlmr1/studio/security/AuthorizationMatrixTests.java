@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -104,6 +105,21 @@ class AuthorizationMatrixTests {
 		assertThat(found.getStatus()).isEqualTo(404);
 		assertThat(found.getContentType()).startsWith("application/problem+json");
 		assertThat(calls.perform(page, Caller.ANONYMOUS, 0, Map.of()).getResponse().getRedirectedUrl()).endsWith("/login");
+	}
+
+	/**
+	 * Spring's test context cache stops (pauses) a shared context while another runs and starts it again: the
+	 * answers must not change (the run event streams' scheduler was once shut down for good by a stop).
+	 */
+	@Test
+	void eventStreamsStillAnswerAfterTheContextWasStoppedAndStarted() throws Exception {
+		ConfigurableApplicationContext configurable = (ConfigurableApplicationContext) context;
+		configurable.stop();
+		configurable.start();
+		MatrixEntry events = AuthorizationMatrix.find("GET /api/runs/{id}/events");
+		long run = world.seeded(world.alice, MatrixResource.FINISHED_RUN).get(0);
+		assertThat(events).isNotNull();
+		assertThat(calls.perform(events, Caller.OWNER, run, Map.of()).getResponse().getStatus()).isEqualTo(200);
 	}
 
 	/** Every cell of the surface's entries; returns the cells that differ, each with what came back. */
