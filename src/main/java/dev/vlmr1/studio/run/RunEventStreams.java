@@ -46,7 +46,10 @@ class RunEventStreams implements SmartLifecycle, DisposableBean {
 
 	private final JsonMapper json;
 
-	private final ScheduledExecutorService scheduler;
+	private final AtomicInteger threads = new AtomicInteger();
+
+	/** Replaced by {@link #start()} after a {@link #stop()}, which shuts it down. */
+	private volatile ScheduledExecutorService scheduler;
 
 	private final AtomicInteger open = new AtomicInteger();
 
@@ -59,9 +62,12 @@ class RunEventStreams implements SmartLifecycle, DisposableBean {
 		this.runs = runs;
 		this.properties = properties;
 		this.json = json;
-		AtomicInteger n = new AtomicInteger();
-		this.scheduler = Executors.newScheduledThreadPool(properties.streamThreads(), r -> {
-			Thread t = new Thread(r, "run-events-" + n.incrementAndGet());
+		this.scheduler = newScheduler();
+	}
+
+	private ScheduledExecutorService newScheduler() {
+		return Executors.newScheduledThreadPool(properties.streamThreads(), r -> {
+			Thread t = new Thread(r, "run-events-" + threads.incrementAndGet());
 			t.setDaemon(true);
 			return t;
 		});
@@ -174,8 +180,12 @@ class RunEventStreams implements SmartLifecycle, DisposableBean {
 		scheduler.shutdownNow();
 	}
 
+	/** Also after a {@link #stop()}: a stopped context may be started again (Spring's test context pausing, CRaC). */
 	@Override
 	public void start() {
+		if (scheduler.isShutdown()) {
+			scheduler = newScheduler();
+		}
 		running = true;
 	}
 
