@@ -147,13 +147,15 @@ class RunStore {
 
 	/**
 	 * Hands the oldest QUEUED run to the caller: rows locked by a concurrent claimer (or a concurrent
-	 * cancel) are skipped, so each run goes to exactly one worker.
+	 * cancel) are skipped, so each run goes to exactly one worker. A re-queued run waits for its retry
+	 * back-off ({@code retry_at}, set by the executor, migration V7).
 	 */
 	Optional<Long> claimNext(String workerId, Duration lease, UUID token) {
 		String payload = json.writeValueAsString(Map.of("from", "QUEUED", "to", "RUNNING", "worker", workerId));
 		return jdbc.sql("""
 				WITH next AS (
-				  SELECT id FROM runs WHERE state = 'QUEUED' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED),
+				  SELECT id FROM runs WHERE state = 'QUEUED' AND (retry_at IS NULL OR retry_at <= now())
+				  ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED),
 				claimed AS (
 				  UPDATE runs r SET state = 'RUNNING', version = version + 1, event_seq = event_seq + 1,
 				    attempt = attempt + 1, lease_token = :token, worker_id = :worker, state_reason = NULL,

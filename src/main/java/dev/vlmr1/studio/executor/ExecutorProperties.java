@@ -1,0 +1,51 @@
+package dev.vlmr1.studio.executor;
+
+import java.time.Duration;
+import java.util.Set;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the executor ({@code studio.executor.*}). The lease itself is the run module's
+ * ({@code studio.runs.lease}); the heartbeat should fit several times into it.
+ *
+ * @param heartbeat how often a worker renews its lease (and learns of a cancel)
+ * @param progressTimeout a RUNNING attempt whose step has not advanced for this long is killed
+ * ({@code NO_PROGRESS}), heartbeats or not
+ * @param sweepInterval how often the sweeper reaps expired leases and stuck attempts
+ * @param retryBase back-off after failed attempt n is {@code retryBase · 2^(n−1)}
+ * @param retryMax cap of that back-off
+ * @param pollInterval how often an idle worker or the local dispatcher looks for queued runs
+ * @param fatalExitCodes worker exit codes that fail a run without retry
+ * @param sweeperEnabled whether this application runs the lease sweeper
+ * @param trainer the training job a worker runs: {@code fake} until the real trainer adapter lands
+ * @param fake the {@link FakeTrainerSpec} for runs without a {@code fake_trainer} hyperparameter
+ * @param local the local process dispatcher
+ */
+@ConfigurationProperties("studio.executor")
+public record ExecutorProperties(@DefaultValue("PT5S") Duration heartbeat, @DefaultValue("PT30M") Duration progressTimeout,
+		@DefaultValue("PT5S") Duration sweepInterval, @DefaultValue("PT30S") Duration retryBase,
+		@DefaultValue("PT30M") Duration retryMax, @DefaultValue("PT2S") Duration pollInterval,
+		@DefaultValue("42") Set<Integer> fatalExitCodes, @DefaultValue("true") boolean sweeperEnabled,
+		@DefaultValue("fake") String trainer, @DefaultValue("") String fake, @DefaultValue Local local) {
+
+	RetryPolicy retryPolicy() {
+		return new RetryPolicy(retryBase, retryMax);
+	}
+
+	/**
+	 * The dispatcher that starts worker processes on this machine ({@code studio.executor.local.*}).
+	 *
+	 * @param enabled whether the web application starts local workers
+	 * @param maxWorkers worker processes alive at once
+	 * @param heap {@code -Xmx} of each worker
+	 * @param threads processors a worker may use ({@code -XX:ActiveProcessorCount})
+	 * @param jvmArgs extra JVM arguments, separated by spaces
+	 */
+	public record Local(@DefaultValue("true") boolean enabled, @DefaultValue("1") int maxWorkers,
+			@DefaultValue("1g") String heap, @DefaultValue("2") int threads, @DefaultValue("") String jvmArgs) {
+
+	}
+
+}

@@ -1,0 +1,251 @@
+package dev.vlmr1.studio.executor;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Starts worker processes on this machine: while runs are claimable and fewer than {@code maxWorkers}
+ * children live, it starts {@code worker --max-runs 1 --exit-when-idle} (same Java, same classpath, bounded
+ * heap); the child claims a run itself. It keeps each child's output tail, and when a child exits without
+ * recording its attempt's end (killed, out of memory, crashed) it ends the attempt with the classified
+ * exit code and the tail. A child whose run is being cancelled and that has not stopped by itself within
+ * one heartbeat is killed with its whole process tree.
+ */
+class LocalProcessDispatcher implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(LocalProcessDispatcher.class);
+
+	private final AttemptLedger ledger;
+
+	private final WorkerLaunch launch;
+
+	private final FailureClassifier classifier;
+
+	private final int maxWorkers;
+
+	private final Duration heartbeat;
+
+	private final Duration tick;
+
+	private final Map<String, Child> children = new ConcurrentHashMap<>();
+
+	private volatile @Nullable ScheduledExecutorService scheduler;
+
+	LocalProcessDispatcher(AttemptLedger ledger, WorkerLaunch launch, FailureClassifier classifier, int maxWorkers,
+			Duration heartbeat, Duration pollInterval) {
+		this.ledger = ledger;
+		this.launch = launch;
+		this.classifier = classifier;
+		this.maxWorkers = maxWorkers;
+		this.heartbeat = heartbeat;
+		Duration half = heartbeat.dividedBy(2);
+		this.tick = pollInterval.compareTo(half) < 0 ? pollInterval : half;
+	}
+
+	/** One pass: reap exited children, kill cancelled ones that did not stop, start new ones. */
+	synchronized void tick() {
+		for (Child child : List.copyOf(children.values())) {
+			if (!child.process.isAlive()) {
+				children.remove(child.workerId);
+				onExit(child);
+			}
+		}
+		killCancelled();
+		long waiting = children.values().stream().filter(c -> !c.claimed()).count();
+		long claimable = claimableRuns();
+		while (children.size() < maxWorkers && claimable > waiting) {
+			startWorker();
+			waiting++;
+		}
+	}
+
+	int liveWorkers() {
+		return children.size();
+	}
+
+	/** Process ids of the live children, for tests and diagnostics. */
+	List<Long> workerPids() {
+		return children.values().stream().map(c -> c.process.pid()).toList();
+	}
+
+	private long claimableRuns() {
+		return ledger.jdbc()
+			.sql("SELECT count(*) FROM runs WHERE state = 'QUEUED' AND (retry_at IS NULL OR retry_at <= now())")
+			.query(Long.class)
+			.single();
+	}
+
+	private void startWorker() {
+		String workerId = "local-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+		ProcessBuilder builder = new ProcessBuilder(
+				launch.commandWith(List.of("--worker-id", workerId, "--max-runs", "1", "--exit-when-idle")))
+			.redirectErrorStream(true);
+		builder.environment().putAll(launch.environment());
+		try {
+			Process process = builder.start();
+			Child child = new Child(workerId, process, new LogTail(LogTail.DEFAULT_LINES));
+			children.put(workerId, child);
+			Thread reader = new Thread(() -> pump(child), "worker-output-" + process.pid());
+			reader.setDaemon(true);
+			reader.start();
+			log.info("started worker process {} ({})", process.pid(), workerId);
+		}
+		catch (IOException ex) {
+			log.error("cannot start a worker process: {}", ex.toString());
+		}
+	}
+
+	private void pump(Child child) {
+		try (BufferedReader in = new BufferedReader(
+				new InputStreamReader(child.process.getInputStream(), StandardCharsets.UTF_8))) {
+			for (String line; (line = in.readLine()) != null;) {
+				child.tail.add(line);
+				log.debug("[{}] {}", child.workerId, line);
+			}
+		}
+		catch (IOException ex) {
+			// the stream closes when the process dies
+		}
+	}
+
+	private void onExit(Child child) {
+		int code = child.process.exitValue();
+		var attempt = ledger.attemptOf(child.workerId);
+		if (attempt.isEmpty()) {
+			return; // found nothing to claim
+		}
+		long runId = attempt.get()[0];
+		int attemptNo = (int) attempt.get()[1];
+		String tail = child.tail.text();
+		if (code != 0 && code != WorkerMain.EXIT_LEASE_LOST) {
+			FailureKind kind = child.killedForCancel ? FailureKind.ERROR : classifier.classifyExit(code, tail);
+			String reason = child.killedForCancel ? "killed after cancel" : "worker exited with code " + code;
+			if (ledger.failAttempt(runId, attemptNo, kind, reason, code, tail)) {
+				log.warn("run {} attempt {}: {} ({})", runId, attemptNo, reason, kind);
+			}
+		}
+		ledger.recordExit(runId, attemptNo, code, tail);
+	}
+
+	private void killCancelled() {
+		if (children.isEmpty()) {
+			return;
+		}
+		List<String> cancelling = ledger.jdbc().sql("""
+				SELECT a.worker_id FROM run_attempts a JOIN runs r ON r.id = a.run_id AND r.attempt = a.attempt
+				WHERE a.ended_at IS NULL AND r.state = 'CANCELLING' AND a.worker_id IN (:workers)""")
+			.param("workers", List.copyOf(children.keySet()))
+			.query(String.class)
+			.list();
+		long now = System.nanoTime();
+		for (String workerId : cancelling) {
+			Child child = children.get(workerId);
+			if (child == null) {
+				continue;
+			}
+			if (child.cancelSeenAt == 0) {
+				child.cancelSeenAt = now;
+			}
+			else if (now - child.cancelSeenAt >= heartbeat.toNanos() && !child.killedForCancel) {
+				// it had a heartbeat to stop by itself; a hung trainer does not, so the tree goes
+				log.warn("worker {} did not stop after cancel: killing process {} and its children", workerId,
+						child.process.pid());
+				child.killedForCancel = true;
+				killTree(child.process);
+			}
+		}
+	}
+
+	static void killTree(Process process) {
+		process.descendants().forEach(ProcessHandle::destroyForcibly);
+		process.destroyForcibly();
+	}
+
+	@Override
+	public void start() {
+		ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+			Thread t = new Thread(r, "local-dispatcher");
+			t.setDaemon(true);
+			return t;
+		});
+		s.scheduleWithFixedDelay(() -> {
+			try {
+				tick();
+			}
+			catch (RuntimeException ex) {
+				log.warn("local dispatcher tick failed: {}", ex.toString());
+			}
+		}, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+		scheduler = s;
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService s = scheduler;
+		if (s != null) {
+			s.shutdownNow();
+			try {
+				s.awaitTermination(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			scheduler = null;
+		}
+		// their leases lapse and the sweeper (here or elsewhere) re-queues the runs
+		children.values().forEach(c -> killTree(c.process));
+		children.clear();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return scheduler != null;
+	}
+
+	/** A worker process and what the dispatcher knows about it. */
+	private final class Child {
+
+		final String workerId;
+
+		final Process process;
+
+		final LogTail tail;
+
+		volatile long cancelSeenAt;
+
+		volatile boolean killedForCancel;
+
+		private volatile boolean claimed;
+
+		Child(String workerId, Process process, LogTail tail) {
+			this.workerId = workerId;
+			this.process = process;
+			this.tail = tail;
+		}
+
+		boolean claimed() {
+			if (!claimed) {
+				claimed = ledger.attemptOf(workerId).isPresent();
+			}
+			return claimed;
+		}
+
+	}
+
+}

@@ -1,0 +1,47 @@
+package dev.vlmr1.studio.executor;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The worker's side of one attempt, as a {@link TrainingJob} sees it. Every reporting call is fenced by
+ * the attempt's lease: once the lease is lost it throws {@link dev.vlmr1.studio.run.LeaseLostException}
+ * and the job must stop (the worker process exits).
+ */
+public interface TrainingSession {
+
+	long runId();
+
+	/** The attempt number, 1 for the first claim. */
+	int attempt();
+
+	/** The run's hyperparameters (GRPO.md names), defaults filled in. */
+	Map<String, Object> hyperparameters();
+
+	/** The step of the checkpoint to resume from; 0 for a fresh start. */
+	int startStep();
+
+	/** The committed checkpoint to restore, or null for a fresh start. */
+	@Nullable Path resumeDir();
+
+	/** An empty directory, private to this attempt, for the checkpoint of {@code step}. */
+	Path newCheckpointDir(int step);
+
+	/** Declares the planned number of steps, for progress and ETA. */
+	void declareTotalSteps(int totalSteps);
+
+	/** Records the metrics of a finished step (one visible value per step and name). */
+	void reportStep(int step, Map<String, Double> metrics);
+
+	/** Marks the checkpoint in {@code dir} committed and registers it for resume. */
+	void commitCheckpoint(int step, Path dir);
+
+	/** True once the run was cancelled: finish the current step and return. */
+	boolean stopRequested();
+
+	/** A line for the run's log tail. */
+	void log(String line);
+
+}

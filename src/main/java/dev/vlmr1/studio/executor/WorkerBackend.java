@@ -1,0 +1,39 @@
+package dev.vlmr1.studio.executor;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.vlmr1.studio.run.RunState;
+
+/**
+ * What the worker loop needs from the queue, as plain Java. Every call but {@link #claim} is fenced by the
+ * assignment's lease token and throws {@link dev.vlmr1.studio.run.LeaseLostException} for a zombie.
+ */
+interface WorkerBackend {
+
+	Optional<Assignment> claim(String workerId);
+
+	/** Extends the lease; {@code CANCELLING} tells the worker to stop. */
+	RunState heartbeat(Assignment assignment);
+
+	/** Records where the attempt starts and archives the metrics a lost attempt wrote after that step. */
+	void startAt(Assignment assignment, int step);
+
+	void reportStep(Assignment assignment, int step, Map<String, Double> metrics);
+
+	void declareTotalSteps(Assignment assignment, int totalSteps);
+
+	/** Appends lines to the run's event log (the live log tail of the run page). */
+	void log(Assignment assignment, List<String> lines);
+
+	void commitCheckpoint(Assignment assignment, int step, Path dir);
+
+	/** Ends the attempt after the job returned: SUCCEEDED, or CANCELLED when a cancel was requested. */
+	AttemptResult complete(Assignment assignment, String logTail);
+
+	/** Ends the attempt as failed; the run is re-queued (with back-off) or failed by the retry policy. */
+	void fail(Assignment assignment, FailureKind kind, String reason, String logTail);
+
+}

@@ -1,0 +1,103 @@
+package dev.vlmr1.studio.executor;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.vlmr1.studio.run.RunId;
+import dev.vlmr1.studio.run.RunState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The local dispatcher with real child JVMs: it starts a worker per claimable run (at most one here),
+ * classifies a child's exit code when the child could not record its end (crash: retried; fatal code 42:
+ * failed at once, log tail kept), and kills a hung child and its process tree on cancel within two
+ * heartbeats (T1.11's kill).
+ */
+class LocalProcessDispatcherTests extends ExecutorTestSupport {
+
+	private LocalProcessDispatcher dispatcher;
+
+	@BeforeEach
+	void startDispatcher() {
+		dispatcher = new LocalProcessDispatcher(ledger, workerLaunch(), new FailureClassifier(java.util.Set.of(42)), 1,
+				Duration.ofSeconds(1), Duration.ofMillis(100));
+		dispatcher.start();
+	}
+
+	@AfterEach
+	void stopDispatcher() {
+		dispatcher.stop();
+	}
+
+	@Test
+	void crashedWorkersAreClassifiedByExitCode() {
+		RunId crashOnce = queueRun("steps=6,stepMillis=5,exitAtStep=3,exitCode=1,faultAttempt=1", 3);
+		RunId fatal = queueRun("steps=6,stepMillis=5,exitAtStep=2,exitCode=42", 3);
+		sweeper.start();
+		await().atMost(Duration.ofSeconds(90)).until(() -> state(crashOnce).isTerminal() && state(fatal).isTerminal());
+
+		assertThat(state(crashOnce)).isEqualTo(RunState.SUCCEEDED);
+		List<Map<String, Object>> crashed = attempts(crashOnce);
+		assertThat(crashed).hasSize(2);
+		assertThat(crashed.get(0)).containsEntry("outcome", "FAILED").containsEntry("failure", "ERROR").containsEntry("exit_code", 1);
+		assertThat((String) crashed.get(0).get("log_tail")).contains("exiting with code 1 at step 3");
+		assertThat(crashed.get(1)).containsEntry("outcome", "SUCCEEDED").containsEntry("exit_code", 0);
+		assertThat((String) crashed.get(1).get("worker_id")).startsWith("local-");
+
+		assertThat(state(fatal)).isEqualTo(RunState.FAILED);
+		assertThat(runs.find(fatal).orElseThrow().stateReason()).startsWith("FATAL_EXIT: worker exited with code 42");
+		assertThat(attempts(fatal)).singleElement().satisfies(a -> {
+			assertThat(a).containsEntry("failure", "FATAL_EXIT").containsEntry("exit_code", 42);
+			assertThat((String) a.get("log_tail")).contains("exiting with code 42 at step 2");
+		});
+		await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.liveWorkers() == 0);
+	}
+
+	@Test
+	void cancelKillsAHungWorkerAndItsProcessTreeWithinTwoHeartbeats() {
+		RunId id = queueRun("steps=50,stepMillis=5,pauseAtStep=3", 3);
+		await().atMost(Duration.ofSeconds(60)).until(() -> lastStep(id) == 3);
+		List<Long> pids = dispatcher.workerPids();
+		assertThat(pids).hasSize(1);
+		ProcessHandle child = ProcessHandle.of(pids.get(0)).orElseThrow();
+
+		runs.cancel(id, "user cancelled");
+		// heartbeat 1 s: the dispatcher gives the worker one beat to stop by itself, then kills it
+		await().atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(50)).until(() -> !child.isAlive());
+		await().atMost(Duration.ofSeconds(5)).until(() -> state(id) == RunState.CANCELLED);
+		assertThat(attempts(id)).singleElement().satisfies(a -> assertThat(a).containsEntry("outcome", "CANCELLED"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.liveWorkers() == 0);
+		assertThat(ProcessHandle.current().descendants().filter(p -> p.pid() == child.pid())).isEmpty();
+	}
+
+	@Test
+	void aCooperativeWorkerStopsByItselfOnCancel() {
+		RunId id = queueRun("steps=500,stepMillis=20", 3);
+		await().atMost(Duration.ofSeconds(60)).until(() -> lastStep(id) >= 2);
+		runs.cancel(id, "user cancelled");
+		await().atMost(Duration.ofSeconds(5)).until(() -> state(id) == RunState.CANCELLED);
+		await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.liveWorkers() == 0);
+		assertThat(attempts(id)).singleElement().satisfies(a -> assertThat(a).containsEntry("outcome", "CANCELLED")
+			.containsEntry("exit_code", 0));
+		assertThat(lastStep(id)).as("stopped within a step or so of the cancel").isLessThan(500);
+	}
+
+	private int lastStep(RunId id) {
+		return jdbc.sql("SELECT coalesce(max(last_step), -1) FROM run_attempts WHERE run_id = ?")
+			.param(id.value())
+			.query(Integer.class)
+			.single();
+	}
+
+	private List<Map<String, Object>> attempts(RunId id) {
+		return jdbc.sql("SELECT * FROM run_attempts WHERE run_id = ? ORDER BY attempt").param(id.value()).query().listOfRows();
+	}
+
+}
