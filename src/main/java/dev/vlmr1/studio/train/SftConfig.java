@@ -1,0 +1,48 @@
+package dev.vlmr1.studio.train;
+
+/**
+ * Settings of a supervised fine-tuning run (TRL's {@code SFTConfig} names, camel-cased): cross-entropy on the
+ * assistant turn only, on the same AdamW, clipping, schedule and checkpoints as GRPO.
+ *
+ * @param perDeviceTrainBatchSize samples per micro-batch
+ * @param maxSteps optimiser steps; ≤ 0 means {@code numTrainEpochs} passes over the data
+ * @param promptTemplate the user turn, {@code {question}} replaced by the sample's question
+ */
+public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, int warmupSteps, double warmupRatio,
+		double weightDecay, double maxGradNorm, int perDeviceTrainBatchSize, int gradientAccumulationSteps,
+		int numTrainEpochs, int maxSteps, boolean freezeVision, long seed, int saveSteps, String promptTemplate) {
+
+	public SftConfig {
+		if (perDeviceTrainBatchSize < 1 || gradientAccumulationSteps < 1 || saveSteps < 0
+				|| (maxSteps <= 0 && numTrainEpochs < 1)) {
+			throw new IllegalArgumentException("need batch size, accumulation ≥ 1 and steps or epochs");
+		}
+		if (!promptTemplate.contains("{question}")) {
+			throw new IllegalArgumentException("the prompt template has no {question} placeholder");
+		}
+	}
+
+	/** lr 1e-5, linear decay, no weight decay, one sample per step, 1 epoch. */
+	public static SftConfig defaults() {
+		return new SftConfig(1e-5, LrSchedule.Type.LINEAR, 0, 0.0, 0.0, 1.0, 1, 1, 1, 0, false, 42, 0, "{question}");
+	}
+
+	public SftConfig withSteps(int steps, double learningRate) {
+		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
+				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, steps, freezeVision, seed, saveSteps,
+				promptTemplate);
+	}
+
+	public int samplesPerStep() {
+		return perDeviceTrainBatchSize * gradientAccumulationSteps;
+	}
+
+	public int totalSteps(int samples) {
+		return maxSteps > 0 ? maxSteps : numTrainEpochs * Math.max(1, (samples + samplesPerStep() - 1) / samplesPerStep());
+	}
+
+	public LrSchedule schedule(int samples) {
+		return LrSchedule.of(lrSchedulerType, learningRate, totalSteps(samples), warmupSteps, warmupRatio);
+	}
+
+}

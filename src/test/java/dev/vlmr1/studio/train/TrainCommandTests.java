@@ -1,0 +1,85 @@
+package dev.vlmr1.studio.train;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TrainCommandTests {
+
+	static final String JSONL = """
+			{"id": 1, "image": "a_84x56.png", "conversations": [{"from": "human", "value": "<image>Where is the box?"}, {"from": "gpt", "value": "[1, 2, 3, 4]"}]}
+			{"id": 2, "conversations": [{"from": "human", "value": "What is 2 + 3?"}, {"from": "gpt", "value": 5}], "accu_reward_method": "numeric"}
+			""";
+
+	@Test
+	void grpoTrainsPrintsProgressCheckpointsAndResumes(@TempDir Path dir) throws Exception {
+		Path data = Files.writeString(dir.resolve("a.jsonl"), JSONL);
+		Path rewards = Files.writeString(dir.resolve("rewards.json"), "[{\"function\": \"format\"}]");
+		Path out = dir.resolve("out");
+		String[] args = { "grpo", "--model", TrainFixtures.TINY.toString(), "--data", data.toString(), "--images",
+				GrpoTrainerTests.IMAGES.toString(), "--rewards", rewards.toString(), "--out", out.toString(),
+				"--max-steps", "2", "--num-generations", "2", "--max-completion-length", "4", "--lr", "1e-3", "--beta", "0" };
+		String printed = capture(() -> TrainCommand.run(args, (json) -> new TestRewards()));
+		assertThat(printed).contains("[1/2  50%]", "[2/2 100%]", "reward=", "grad_norm=");
+		assertThat(out.resolve("checkpoint-2").resolve(TrainerCheckpoint.COMMITTED)).isRegularFile();
+
+		args[12] = "3"; // --max-steps 3: resumes from checkpoint-2 and runs one more step
+		String resumed = capture(() -> TrainCommand.run(args, (json) -> new TestRewards()));
+		assertThat(resumed).contains("[3/3 100%]").doesNotContain("[1/3");
+		assertThat(TrainerCheckpoint.latest(out)).contains(out.resolve("checkpoint-3"));
+	}
+
+	@Test
+	void sftRunsOnTheSameData(@TempDir Path dir) throws Exception {
+		Path data = Files.writeString(dir.resolve("a.jsonl"), JSONL);
+		String printed = capture(() -> TrainCommand.run(new String[] { "sft", "--model", TrainFixtures.TINY.toString(),
+				"--data", data.toString(), "--images", GrpoTrainerTests.IMAGES.toString(), "--out",
+				dir.resolve("out").toString(), "--max-steps", "1", "--batch-size", "2" }, (json) -> new TestRewards()));
+		assertThat(printed).contains("[1/1 100%]", "loss=");
+	}
+
+	@Test
+	void rejectsBadCommandsAndData(@TempDir Path dir) throws Exception {
+		assertThatThrownBy(() -> TrainCommand.run(new String[] { "ppo" }, (json) -> new TestRewards()))
+			.hasMessageContaining("train grpo|sft");
+		Path escaping = Files.writeString(dir.resolve("bad.jsonl"),
+				"{\"image\": \"../x.png\", \"conversations\": [{\"value\": \"q\"}, {\"value\": \"a\"}]}\n");
+		assertThatThrownBy(() -> JsonlTrainingData.read(escaping, GrpoTrainerTests.IMAGES)).hasMessageContaining("escapes");
+		Path missing = Files.writeString(dir.resolve("missing.jsonl"),
+				"{\"image\": \"nope.png\", \"conversations\": [{\"value\": \"q\"}, {\"value\": \"a\"}]}\n");
+		assertThatThrownBy(() -> JsonlTrainingData.read(missing, GrpoTrainerTests.IMAGES)).hasMessageContaining("line 1");
+		Path oneTurn = Files.writeString(dir.resolve("one.jsonl"), "{\"conversations\": [{\"value\": \"q\"}]}\n");
+		assertThatThrownBy(() -> JsonlTrainingData.read(oneTurn, GrpoTrainerTests.IMAGES)).hasMessageContaining("human, gpt");
+	}
+
+	@Test
+	void readsQuestionsSolutionsImagesAndExtraFields(@TempDir Path dir) throws Exception {
+		var samples = JsonlTrainingData.read(Files.writeString(dir.resolve("a.jsonl"), JSONL), GrpoTrainerTests.IMAGES);
+		assertThat(samples).hasSize(2);
+		assertThat(samples.get(0).question()).isEqualTo("Where is the box?");
+		assertThat(samples.get(0).images()).containsExactly(GrpoTrainerTests.IMAGES.resolve("a_84x56.png").normalize());
+		assertThat(samples.get(1).solution()).isEqualTo("5");
+		assertThat(samples.get(1).fields()).containsEntry("accu_reward_method", "numeric");
+	}
+
+	private static String capture(Runnable run) {
+		PrintStream original = System.out;
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		System.setOut(new PrintStream(bytes, true));
+		try {
+			run.run();
+		}
+		finally {
+			System.setOut(original);
+		}
+		return bytes.toString();
+	}
+
+}
