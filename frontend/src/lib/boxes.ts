@@ -7,15 +7,26 @@ export interface LabelledBox {
   color?: string;
 }
 
+const PALETTE = ['#00c853', '#2962ff', '#ff6d00', '#d500f9', '#00b8d4', '#ffd600', '#c51162', '#64dd17'];
+
+/** A stable colour per label, so the same class is drawn the same way on every image. */
+export function colorFor(label: string | undefined): string {
+  if (!label) return PALETTE[0];
+  let hash = 0;
+  for (let i = 0; i < label.length; i++) hash = (hash * 31 + label.charCodeAt(i)) | 0;
+  return PALETTE[Math.abs(hash) % PALETTE.length];
+}
+
 /**
  * Draws boxes over an image on a canvas sized to the image's natural size, so the
- * coordinates in the dataset (original-image pixels) need no conversion.
+ * coordinates in the dataset (original-image pixels) need no conversion. Labels are
+ * drawn with fillText, never as HTML. Returns how many boxes were drawn.
  */
-export function drawBoxes(canvas: HTMLCanvasElement, image: HTMLImageElement, boxes: LabelledBox[]): void {
+export function drawBoxes(canvas: HTMLCanvasElement, image: HTMLImageElement, boxes: LabelledBox[]): number {
   canvas.width = image.naturalWidth;
   canvas.height = image.naturalHeight;
   const ctx = canvas.getContext('2d');
-  if (!ctx) return;
+  if (!ctx) return 0;
   ctx.drawImage(image, 0, 0);
   const lineWidth = Math.max(2, Math.round(Math.min(canvas.width, canvas.height) / 150));
   ctx.lineWidth = lineWidth;
@@ -32,4 +43,5 @@ export function drawBoxes(canvas: HTMLCanvasElement, image: HTMLImageElement, bo
       ctx.fillText(label, x1 + 3, Math.max(lineWidth * 6, y1 - lineWidth));
     }
   }
+  return boxes.length;
 }

@@ -1,0 +1,88 @@
+package dev.vlmr1.studio.dataset.ingest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rules for relative paths that come from users: image paths in jsonl rows, file names of uploaded
+ * images and archive entry names (T3.3, T3.6). A path is a {@code /}-separated list of plain names: no
+ * {@code ..} or {@code .} segment, no leading {@code /}, no backslash, no {@code :} (which rules out
+ * {@code file://}, {@code http://} and {@code C:\}), no control character (NUL included) and not longer than
+ * the limit.
+ */
+public final class SafePaths {
+
+	private SafePaths() {
+	}
+
+	/** Why {@code path} is not a safe relative path, or {@code null} when it is. */
+	public static @Nullable String problem(String path, int maxLength) {
+		if (path.isEmpty()) {
+			return "empty path";
+		}
+		if (path.length() > maxLength) {
+			return "path longer than " + maxLength + " characters";
+		}
+		for (int i = 0; i < path.length(); i++) {
+			char c = path.charAt(i);
+			if (c < 0x20 || c == 0x7f) {
+				return "control character in path";
+			}
+			if (c == '\\') {
+				return "backslash in path";
+			}
+			if (c == ':') {
+				return "URLs and drive letters are not allowed (':' in path)";
+			}
+		}
+		if (path.startsWith("/")) {
+			return "absolute path";
+		}
+		for (String segment : path.split("/", -1)) {
+			if (segment.equals("..")) {
+				return "path escapes the image folder ('..')";
+			}
+			if (segment.isEmpty() || segment.equals(".")) {
+				return "empty or '.' path segment";
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Resolves a path that passed {@link #problem} under {@code realRoot} (already a real path) and checks that
+	 * no symlink leads outside it. Returns the real path of an existing regular file, or {@code null} when the
+	 * file does not exist; throws {@link EscapeException} when it exists outside the root. Nothing is opened.
+	 */
+	static @Nullable Path resolveFile(Path realRoot, String relative) throws EscapeException {
+		Path candidate = realRoot.resolve(relative);
+		if (!Files.exists(candidate)) {
+			return null;
+		}
+		Path real;
+		try {
+			real = candidate.toRealPath();
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		if (!real.startsWith(realRoot)) {
+			throw new EscapeException();
+		}
+		return Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) ? real : null;
+	}
+
+	/** A path that resolved (through a symlink) to a place outside its root. */
+	static final class EscapeException extends Exception {
+
+		EscapeException() {
+			super("symlink leads outside the image folder", null, false, false);
+		}
+
+	}
+
+}

@@ -1,0 +1,77 @@
+package dev.vlmr1.studio.dataset.ingest;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Row schema, task-type inference, path rules and UTF-8 checks, without Spring. */
+class RowParserTests {
+
+	private final RowParser parser = new RowParser(IngestLimits.defaults());
+
+	private Object parse(String line) {
+		byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+		return parser.parse("f.jsonl", 7, bytes, bytes.length);
+	}
+
+	private static String row(String answer) {
+		return "{\"id\": \"k\", \"image\": \"a.png\", \"conversations\": [{\"from\": \"human\", \"value\": \"<image>q\"}, "
+				+ "{\"from\": \"gpt\", \"value\": " + answer + "}]}";
+	}
+
+	@Test
+	void taskTypesAreInferredFromTheSolutionShape() {
+		assertThat(((ParsedRow) parse(row("\"[1.5, 2, 30, 40]\""))).taskType()).isEqualTo(TaskType.REC);
+		assertThat(((ParsedRow) parse(row("\"<think>x</think><answer>[1, 2, 3, 4]</answer>\""))).boxes()).hasSize(1);
+		ParsedRow ovd = (ParsedRow) parse(row("\"```json\\n[{\\\"bbox_2d\\\": [1, 2, 3, 4], \\\"label\\\": \\\"cat\\\"}]\\n```\""));
+		assertThat(ovd.taskType()).isEqualTo(TaskType.OVD);
+		assertThat(ovd.boxes()).hasSize(1);
+		assertThat(((ParsedRow) parse(row("\"None\""))).taskType()).isEqualTo(TaskType.OVD);
+		assertThat(((ParsedRow) parse(row("3"))).taskType()).isEqualTo(TaskType.COUNTING);
+		assertThat(((ParsedRow) parse(row("3"))).solution()).isEqualTo("3");
+		assertThat(((ParsedRow) parse(row("\"<answer>B</answer>\""))).taskType()).isEqualTo(TaskType.OTHER);
+		assertThat(((ParsedRow) parse(row("\"[oops\""))).taskType()).isEqualTo(TaskType.OTHER);
+	}
+
+	@Test
+	void badBoxesAndUnknownFieldsAreHandled() {
+		assertThat(((Issue) parse(row("\"[1, 2, 3]\""))).code()).isEqualTo("invalid_box");
+		assertThat(((Issue) parse(row("\"[-1, 2, 3, 4]\""))).code()).isEqualTo("invalid_box");
+		Issue ovd = (Issue) parse(row("\"[{\\\"bbox_2d\\\": [5, 2, 3, 4], \\\"label\\\": \\\"x\\\"}]\""));
+		assertThat(ovd.field()).isEqualTo("conversations[1].value[0].bbox_2d");
+		ParsedRow extra = (ParsedRow) parse(row("\"a\"").replace("{\"id\"", "{\"source\": {\"n\": 1}, \"id\""));
+		assertThat(extra.extraJson()).isEqualTo("{\"source\":{\"n\":1}}");
+		assertThat(((Issue) parse(row("\"a\"") + " {}")).code()).isEqualTo("invalid_json");
+		assertThat(((Issue) parse(row("\"a\"").replace("\"k\"", "1.5"))).code()).isEqualTo("wrong_type");
+	}
+
+	@Test
+	void pathRulesRejectEveryEscapeAndAcceptPlainRelativePaths() {
+		assertThat(SafePaths.problem("images/000001.png", 1024)).isNull();
+		for (String bad : new String[] { "", "../x", "a/../../x", "/etc/passwd", "file:///etc/passwd", "http://h/x.jpg",
+				"C:\\x", "a\\b", "a\0b", "a//b", "./a", "x".repeat(1025) }) {
+			assertThat(SafePaths.problem(bad, 1024)).as(bad).isNotNull();
+		}
+	}
+
+	@Test
+	void utf8ValidationRejectsOverlongSurrogatesAndTruncation() {
+		assertThat(Utf8.firstInvalid("héllo €𝄞".getBytes(StandardCharsets.UTF_8), "héllo €𝄞".getBytes(StandardCharsets.UTF_8).length)).isEqualTo(-1);
+		assertThat(Utf8.firstInvalid(new byte[] { 'a', (byte) 0xC0, (byte) 0x80 }, 3)).isEqualTo(1);
+		assertThat(Utf8.firstInvalid(new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, 3)).isZero();
+		assertThat(Utf8.firstInvalid(new byte[] { 'a', 'b', (byte) 0xE2, (byte) 0x82 }, 4)).isEqualTo(2);
+		assertThat(Utf8.firstInvalid(new byte[] { (byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80 }, 4)).isZero();
+	}
+
+	@Test
+	void groundTruthBoxesCarryOvdLabels() {
+		assertThat(GroundTruth.boxes("[1, 2, 3, 4]")).singleElement().satisfies((b) -> assertThat(b.label()).isNull());
+		assertThat(GroundTruth.boxes("[{\"bbox_2d\": [1, 2, 3, 4], \"label\": \"dog\"}]"))
+			.extracting(GroundTruth.Box::label)
+			.containsExactly("dog");
+		assertThat(GroundTruth.boxes("free text")).isEmpty();
+	}
+
+}
