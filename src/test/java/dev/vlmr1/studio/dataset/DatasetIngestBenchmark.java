@@ -36,7 +36,7 @@ public final class DatasetIngestBenchmark {
 
 	private static final int IMAGES = 2_000;
 
-	private static final int ROUNDS = 2;
+	private static final int ROUNDS = 3;
 
 	private DatasetIngestBenchmark() {
 	}

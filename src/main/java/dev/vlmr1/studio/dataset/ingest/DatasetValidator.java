@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +34,12 @@ public final class DatasetValidator {
 	private static final Object MISSING = new Object();
 
 	private static final int BATCH = 2048;
+
+	/**
+	 * Parses line batches. The common pool has one thread fewer than the machine has cores (one on a 2-core
+	 * machine), which would leave parsing single-threaded while the calling thread only reads bytes.
+	 */
+	private static final ForkJoinPool PARSERS = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
 	private final IngestLimits limits;
 
@@ -135,7 +142,7 @@ public final class DatasetValidator {
 				results.add(parser.parse(file, line.number(), line.bytes(), line.bytes().length));
 			}
 			return results;
-		});
+		}, PARSERS);
 	}
 
 	/**
@@ -177,13 +184,13 @@ public final class DatasetValidator {
 		Map<Path, ImageProbe.Result> results = new ConcurrentHashMap<>();
 		AtomicLong probed = new AtomicLong();
 		long total = files.size();
-		files.parallelStream().forEach((file) -> {
+		PARSERS.submit(() -> files.parallelStream().forEach((file) -> {
 			results.put(file, ImageProbe.probe(file, limits));
 			long n = probed.incrementAndGet();
 			if ((n & 63) == 0) {
 				progress.progress("images", n, total);
 			}
-		});
+		})).join();
 		progress.progress("images", total, total);
 		return results;
 	}

@@ -12,6 +12,7 @@ import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -36,6 +37,9 @@ final class RowParser {
 
 	private final IngestLimits limits;
 
+	/** A reader bound to JsonNode: it resolves its deserializer once instead of on every line. */
+	private final ObjectReader treeReader;
+
 	RowParser(IngestLimits limits) {
 		this.limits = limits;
 		JsonFactory factory = JsonFactory.builder()
@@ -47,13 +51,14 @@ final class RowParser {
 			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 			.build();
 		this.json = JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+		this.treeReader = json.readerFor(JsonNode.class);
 	}
 
 	/** The row, or the line's single issue. */
 	Object parse(String file, int line, byte[] bytes, int length) {
 		JsonNode root;
 		try {
-			root = json.readTree(bytes, 0, length);
+			root = treeReader.readTree(bytes, 0, length);
 		}
 		catch (StreamConstraintsException ex) {
 			boolean depth = ex.getOriginalMessage().toLowerCase().contains("depth");

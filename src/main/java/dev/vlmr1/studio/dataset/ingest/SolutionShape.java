@@ -21,6 +21,8 @@ final class SolutionShape {
 
 	private static final Pattern ANSWER = Pattern.compile("<answer>(.*?)</answer>", Pattern.DOTALL);
 
+	private static final Pattern JSON_DECIMAL = Pattern.compile("-?(?:0|[1-9]\\d*)(?:\\.\\d+)?");
+
 	private static final Pattern FENCE = Pattern.compile("^```(?:json)?\\s*(.*?)\\s*```$", Pattern.DOTALL);
 
 	/** The task type and boxes, or a box problem ({@code problem} non-null, {@code field} says where). */
@@ -41,6 +43,12 @@ final class SolutionShape {
 		if (!answer.startsWith("[")) {
 			return new Shape(TaskType.OTHER, List.of(), null, "");
 		}
+		double[] plain = plainBox(answer);
+		if (plain != null && Double.isFinite(plain[0] + plain[1] + plain[2] + plain[3]) && plain[0] >= 0 && plain[1] >= 0
+				&& plain[0] < plain[2] && plain[1] < plain[3]) {
+			// the common REC case, read without building a JSON tree; anything unusual takes the full path
+			return new Shape(TaskType.REC, List.of(plain), null, "");
+		}
 		JsonNode node;
 		try {
 			node = json.readTree(answer);
@@ -60,6 +68,34 @@ final class SolutionShape {
 					: new Shape(TaskType.REC, List.of(box(node)), null, "");
 		}
 		return new Shape(TaskType.OTHER, List.of(), null, "");
+	}
+
+	/** {@code [a, b, c, d]} of four plain decimal numbers, or null for anything else. */
+	private static double @Nullable [] plainBox(String text) {
+		if (!text.endsWith("]") || text.length() > 200) {
+			return null;
+		}
+		String[] parts = text.substring(1, text.length() - 1).split(",", -1);
+		if (parts.length != 4) {
+			return null;
+		}
+		double[] box = new double[4];
+		for (int i = 0; i < 4; i++) {
+			String part = parts[i].strip();
+			if (part.isEmpty() || part.length() > 30) {
+				return null;
+			}
+			if (!JSON_DECIMAL.matcher(part).matches()) {
+				return null;
+			}
+			try {
+				box[i] = Double.parseDouble(part);
+			}
+			catch (NumberFormatException ex) {
+				return null;
+			}
+		}
+		return box;
 	}
 
 	private static boolean isInteger(String text) {
