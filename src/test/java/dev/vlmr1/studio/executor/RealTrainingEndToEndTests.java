@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
@@ -39,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * over SSE, and the REC demo answering for the GRPO checkpoint. A dataset whose stored image was corrupted fails
  * with reason DATA; a cancel stops a real run.
  */
+@AutoConfigureMockMvc
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "studio.executor.local.enabled=true", "studio.executor.sweeper-enabled=true",
 				"studio.executor.heartbeat=PT1S", "studio.executor.poll-interval=PT0.2S",

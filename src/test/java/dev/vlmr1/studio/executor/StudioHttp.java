@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Real HTTP calls to the studio for end-to-end tests: JSON, multipart dataset uploads and SSE, with a bearer token. */
-final class StudioHttp {
+public final class StudioHttp {
 
 	static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,31 +31,31 @@ final class StudioHttp {
 
 	private final String bearer;
 
-	StudioHttp(int port, String bearer) {
+	public StudioHttp(int port, String bearer) {
 		this.base = "http://localhost:" + port;
 		this.bearer = bearer;
 	}
 
-	record Answer(int status, String body) {
+	public record Answer(int status, String body) {
 
-		JsonNode json() throws Exception {
+		public JsonNode json() throws Exception {
 			return JSON.readTree(body);
 		}
 
 	}
 
-	Answer get(String path) throws Exception {
+	public Answer get(String path) throws Exception {
 		return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
 	}
 
-	Answer post(String path, Object body) throws Exception {
+	public Answer post(String path, Object body) throws Exception {
 		return send(HttpRequest.newBuilder(URI.create(base + path))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
 	}
 
 	/** {@code POST /api/datasets}: the jsonl as part {@code jsonl}, every file under its images folder as {@code images[0]}. */
-	Answer uploadDataset(String name, Path jsonl) throws Exception {
+	public Answer uploadDataset(String name, Path jsonl) throws Exception {
 		String boundary = "----e2e" + UUID.randomUUID();
 		ByteArrayOutputStream body = new ByteArrayOutputStream();
 		field(body, boundary, "name", name);
@@ -75,7 +75,7 @@ final class StudioHttp {
 	}
 
 	/** The SSE stream of a run from the start, until {@code until} appears in it or {@code timeout} passes. */
-	String events(long runId, String until, Duration timeout) throws Exception {
+	public String events(long runId, String until, Duration timeout) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/runs/" + runId + "/events"))
 			.header("Authorization", bearer)
 			.header("Accept", "text/event-stream")
@@ -120,7 +120,7 @@ final class StudioHttp {
 		out.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
 	}
 
-	static Map<String, Object> map(Object... kv) {
+	public static Map<String, Object> map(Object... kv) {
 		Map<String, Object> m = new java.util.LinkedHashMap<>();
 		for (int i = 0; i < kv.length; i += 2) {
 			m.put((String) kv[i], kv[i + 1]);
