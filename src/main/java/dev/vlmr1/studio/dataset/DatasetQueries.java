@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.vlmr1.studio.dataset.DatasetViews.Detail;
@@ -147,10 +146,6 @@ class DatasetQueries {
 
 	private Map<String, Integer> counts(String text) {
 		return json.readValue(text, COUNTS);
-	}
-
-	JsonNode tree(String text) {
-		return json.readTree(text);
 	}
 
 }

@@ -42,31 +42,28 @@ final class SampleCopy {
 				Writer out = new BufferedWriter(new OutputStreamWriter(copy, StandardCharsets.UTF_8), 1 << 16)) {
 			// most rows of a file share few images: their refs are serialised once per distinct image path
 			Map<String, String> singleImageJson = new java.util.HashMap<>();
+			StringBuilder line = new StringBuilder(512);
 			for (ValidRow valid : rows) {
 				ParsedRow row = valid.row();
 				String imagesJson = valid.images().size() == 1
 						? singleImageJson.computeIfAbsent(row.imagePaths().get(0), (path) -> imagesJson(valid, json))
 						: imagesJson(valid, json);
-				out.write(Long.toString(datasetId));
-				out.write('\t');
-				out.write(Long.toString(fileId));
-				out.write('\t');
-				out.write(Integer.toString(row.line()));
-				out.write('\t');
-				field(out, row.key());
-				out.write('\t');
-				field(out, row.question());
-				out.write('\t');
-				field(out, row.solution());
-				out.write('\t');
-				out.write(row.taskType().slug());
-				out.write('\t');
-				field(out, row.rewardMethod());
-				out.write('\t');
-				field(out, imagesJson);
-				out.write('\t');
-				field(out, row.extraJson());
-				out.write('\n');
+				// one row is assembled in memory and written at once (Writer calls take a lock each)
+				line.setLength(0);
+				line.append(datasetId).append('\t').append(fileId).append('\t').append(row.line()).append('\t');
+				field(line, row.key());
+				line.append('\t');
+				field(line, row.question());
+				line.append('\t');
+				field(line, row.solution());
+				line.append('\t').append(row.taskType().slug()).append('\t');
+				field(line, row.rewardMethod());
+				line.append('\t');
+				field(line, imagesJson);
+				line.append('\t');
+				field(line, row.extraJson());
+				line.append('\n');
+				out.append(line);
 			}
 		}
 	}
@@ -86,21 +83,37 @@ final class SampleCopy {
 	}
 
 	/** Writes one value in COPY text format: {@code \N} for null, backslash escapes for the rest. */
-	static void field(Writer out, @Nullable String value) throws IOException {
+	static void field(StringBuilder out, @Nullable String value) {
 		if (value == null) {
-			out.write("\\N");
+			out.append("\\N");
 			return;
 		}
-		for (int i = 0; i < value.length(); i++) {
+		int first = firstSpecial(value);
+		if (first < 0) {
+			out.append(value);
+			return;
+		}
+		StringBuilder escaped = out.append(value, 0, first);
+		for (int i = first; i < value.length(); i++) {
 			char c = value.charAt(i);
 			switch (c) {
-				case '\\' -> out.write("\\\\");
-				case '\n' -> out.write("\\n");
-				case '\r' -> out.write("\\r");
-				case '\t' -> out.write("\\t");
-				default -> out.write(c);
+				case '\\' -> escaped.append("\\\\");
+				case '\n' -> escaped.append("\\n");
+				case '\r' -> escaped.append("\\r");
+				case '\t' -> escaped.append("\\t");
+				default -> escaped.append(c);
 			}
 		}
+	}
+
+	private static int firstSpecial(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c == '\\' || c == '\n' || c == '\r' || c == '\t') {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 }

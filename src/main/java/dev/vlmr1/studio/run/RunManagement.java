@@ -35,11 +35,21 @@ public class RunManagement {
 
 	private final ApplicationEventPublisher events;
 
-	RunManagement(RunStore runs, RunTelemetryStore telemetry, RunProperties properties, ApplicationEventPublisher events) {
+	private final RunRolloutStore rollouts;
+
+	private final RolloutImages images;
+
+	private final CheckpointRegistration registration;
+
+	RunManagement(RunStore runs, RunTelemetryStore telemetry, RunProperties properties, ApplicationEventPublisher events,
+			RunRolloutStore rollouts, RolloutImages images, CheckpointRegistration registration) {
 		this.runs = runs;
 		this.telemetry = telemetry;
 		this.properties = properties;
 		this.events = events;
+		this.rollouts = rollouts;
+		this.images = images;
+		this.registration = registration;
 	}
 
 	/** Every claim of the run so far, with how each ended (the attempt history). */
@@ -91,9 +101,13 @@ public class RunManagement {
 		}
 		long[] seq = lock(id, leaseToken);
 		telemetry.upsertMetrics(id.value(), (int) seq[1], step, values);
-		runs.setProgress(id.value(), step, null);
+		Integer totalSteps = runs.setProgress(id.value(), step, null);
 		Map<String, Object> payload = new LinkedHashMap<>();
 		payload.put("step", step);
+		if (totalSteps != null) {
+			// the page's progress bar and ETA need it, and it may have been declared after the page loaded
+			payload.put("totalSteps", totalSteps);
+		}
 		payload.put("values", values);
 		telemetry.insertEvent(id.value(), seq[0], "METRICS", (int) seq[1], payload);
 	}
@@ -105,12 +119,50 @@ public class RunManagement {
 		telemetry.insertEvent(id.value(), seq[0], "LOG", (int) seq[1], Map.of("lines", lines));
 	}
 
-	/** Registers a checkpoint written by the attempt (one per step; a rewrite replaces the path). */
+	/**
+	 * Stores a bounded sample of a step's rollouts for the gallery (at most {@value RolloutLimits#MAX_SAMPLES};
+	 * a repeated report of the step replaces it) and announces it with a {@code ROLLOUTS} event.
+	 * @throws LeaseLostException when the token no longer holds the run
+	 * @throws ApiProblem 400 when the sample is too large or malformed
+	 */
+	@Transactional
+	public void recordRollouts(RunId id, UUID leaseToken, int step, List<RolloutSampleRecord> samples) {
+		List<RolloutSampleRecord> checked = RolloutLimits.checked(step, samples, images);
+		long[] seq = lock(id, leaseToken);
+		rollouts.replaceStep(id.value(), (int) seq[1], step, checked);
+		telemetry.insertEvent(id.value(), seq[0], "ROLLOUTS", (int) seq[1], Map.of("step", step, "count", checked.size()));
+	}
+
+	/**
+	 * Records a checkpoint written by the attempt (one per step; a rewrite replaces the path). A complete Hugging
+	 * Face directory is also registered in the model catalog as {@code "run #<id> step <n>"}, owned by the run's
+	 * owner, so a demo can open it; a directory the catalog refuses is only recorded (the reason goes to the log).
+	 */
 	@Transactional
 	public void recordCheckpoint(RunId id, UUID leaseToken, int step, String path) {
+		if (step < 0) {
+			throw ApiProblem.badRequest("checkpoint-invalid", "step must be >= 0, got " + step);
+		}
 		long[] seq = lock(id, leaseToken);
-		telemetry.insertCheckpoint(id.value(), step, (int) seq[1], path);
-		telemetry.insertEvent(id.value(), seq[0], "CHECKPOINT", (int) seq[1], Map.of("step", step, "path", path));
+		int attempt = (int) seq[1];
+		Long modelId = telemetry.checkpointModel(id.value(), step, path).orElse(null);
+		String refused = null;
+		if (modelId == null) {
+			CheckpointRegistration.Outcome outcome = registration.register(runs.find(id.value()).orElseThrow(), step,
+					attempt, path);
+			modelId = outcome.modelId();
+			refused = outcome.problem();
+		}
+		telemetry.insertCheckpoint(id.value(), step, attempt, path, modelId);
+		Map<String, Object> payload = new LinkedHashMap<>();
+		payload.put("step", step);
+		payload.put("path", path);
+		payload.put("modelId", modelId);
+		telemetry.insertEvent(id.value(), seq[0], "CHECKPOINT", attempt, payload);
+		if (refused != null) {
+			telemetry.insertEvent(id.value(), lock(id, leaseToken)[0], "LOG", attempt,
+					Map.of("lines", List.of("checkpoint at step " + step + " not registered as a model: " + refused)));
+		}
 	}
 
 	/** Declares the planned number of steps, for progress and ETA. */
@@ -121,13 +173,14 @@ public class RunManagement {
 	}
 
 	/**
-	 * Called by a resumed attempt: archives the live metric rows after its checkpoint's step (written by a
-	 * lost attempt), which it is about to write again.
-	 * @return the number of rows archived
+	 * Called by a resumed attempt: archives the live metric rows and rollout samples after its checkpoint's
+	 * step (written by a lost attempt), which it is about to write again.
+	 * @return the number of metric rows archived
 	 */
 	@Transactional
 	public int archiveMetricsAfter(RunId id, UUID leaseToken, int step) {
 		lock(id, leaseToken);
+		rollouts.archiveAfter(id.value(), step);
 		return telemetry.archiveMetricsAfter(id.value(), step);
 	}
 

@@ -220,10 +220,18 @@ class RunStore {
 			.list();
 	}
 
-	void setProgress(long id, int currentStep, @Nullable Integer totalSteps) {
-		jdbc.sql("UPDATE runs SET current_step = greatest(current_step, ?), total_steps = coalesce(?, total_steps) WHERE id = ?")
+	/** Advances the step (never backwards) and sets the total when given; returns the total now stored. */
+	@Nullable Integer setProgress(long id, int currentStep, @Nullable Integer totalSteps) {
+		return jdbc.sql("""
+				UPDATE runs SET current_step = greatest(current_step, ?), total_steps = coalesce(?, total_steps)
+				WHERE id = ? RETURNING total_steps""")
 			.params(currentStep, totalSteps, id)
-			.update();
+			.query((rs, n) -> {
+				int total = rs.getInt(1);
+				return rs.wasNull() ? null : total;
+			})
+			.optional()
+			.orElse(null);
 	}
 
 	private RunDetails map(ResultSet rs, int row) throws SQLException {

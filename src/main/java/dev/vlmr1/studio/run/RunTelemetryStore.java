@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -105,12 +106,21 @@ class RunTelemetryStore {
 			.list();
 	}
 
-	void insertCheckpoint(long runId, int step, int attempt, String path) {
+	void insertCheckpoint(long runId, int step, int attempt, String path, @Nullable Long modelId) {
 		jdbc.sql("""
-				INSERT INTO checkpoints (run_id, step, attempt, path) VALUES (?, ?, ?, ?)
-				ON CONFLICT (run_id, step) DO UPDATE SET path = EXCLUDED.path, attempt = EXCLUDED.attempt, created_at = now()""")
-			.params(runId, step, attempt, path)
+				INSERT INTO checkpoints (run_id, step, attempt, path, model_id) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (run_id, step) DO UPDATE SET path = EXCLUDED.path, attempt = EXCLUDED.attempt,
+				  model_id = EXCLUDED.model_id, created_at = now()""")
+			.params(runId, step, attempt, path, modelId)
 			.update();
+	}
+
+	/** The catalog model already registered for this step's checkpoint at this same path (a repeated report). */
+	Optional<Long> checkpointModel(long runId, int step, String path) {
+		return jdbc.sql("SELECT model_id FROM checkpoints WHERE run_id = ? AND step = ? AND path = ? AND model_id IS NOT NULL")
+			.params(runId, step, path)
+			.query(Long.class)
+			.optional();
 	}
 
 	int lastCheckpointStep(long runId) {
@@ -121,7 +131,7 @@ class RunTelemetryStore {
 	}
 
 	List<Map<String, Object>> checkpoints(long runId) {
-		return jdbc.sql("SELECT step, attempt, path, created_at FROM checkpoints WHERE run_id = ? ORDER BY step")
+		return jdbc.sql("SELECT step, attempt, path, created_at, model_id FROM checkpoints WHERE run_id = ? ORDER BY step")
 			.param(runId)
 			.query((rs, n) -> {
 				Map<String, Object> row = new LinkedHashMap<>();
@@ -129,6 +139,9 @@ class RunTelemetryStore {
 				row.put("attempt", rs.getInt(2));
 				row.put("path", rs.getString(3));
 				row.put("createdAt", rs.getTimestamp(4).toInstant());
+				long modelId = rs.getLong(5);
+				// the catalog model it was registered as (open it in a demo), null when it was not
+				row.put("modelId", rs.wasNull() ? null : modelId);
 				return row;
 			})
 			.list();

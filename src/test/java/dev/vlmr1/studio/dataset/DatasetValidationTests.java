@@ -192,4 +192,17 @@ class DatasetValidationTests extends DatasetTestSupport {
 		assertIssue(report, "images[0]", 0, "../a.png", "unsafe_path");
 	}
 
+	@Test
+	void moreLinesThanMaxLinesRejectTheFileEvenWhenSkippingInvalidLines() throws Exception {
+		TestUser user = newUser();
+		StringBuilder jsonl = new StringBuilder();
+		for (int i = 1; i <= 5001; i++) { // studio.datasets.max-lines=5000 in the test configuration
+			jsonl.append(textOnly(i, "q", "a")).append('\n');
+		}
+		var report = rejected(upload(user, "too-long", "skip_invalid")
+			.file(new MockMultipartFile("jsonl", "long.jsonl", "application/x-ndjson",
+					jsonl.toString().getBytes(StandardCharsets.UTF_8))));
+		assertIssue(report, "long.jsonl", 0, "", "too_many_lines");
+	}
+
 }

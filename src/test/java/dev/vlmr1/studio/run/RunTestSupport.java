@@ -69,6 +69,11 @@ public abstract class RunTestSupport {
 		return TEST_USERS.get(user.id()).page();
 	}
 
+	/** The test user behind {@code user}: its password for a browser login. */
+	protected static TestUsers.TestUser testUser(CurrentUser user) {
+		return TEST_USERS.get(user.id());
+	}
+
 	protected static String bearer(CurrentUser user) {
 		return TEST_USERS.get(user.id()).bearer();
 	}
