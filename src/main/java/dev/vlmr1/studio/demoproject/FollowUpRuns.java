@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 import dev.vlmr1.studio.web.CurrentUser;
 
 /**
- * Runs waiting for a parent run ({@code run_followups}): once the parent SUCCEEDED and its final checkpoint is
- * registered in the catalog, the child is created through {@code POST /api/runs} as its owner, with that
+ * Runs waiting for a parent run ({@code run_followups}): once the parent SUCCEEDED and its final checkpoint (the
+ * highest step) is registered in the catalog, the child is created through {@code POST /api/runs} as its owner, with that
  * checkpoint as its model; a parent that failed or was cancelled abandons its follow-ups. Polled, because the
  * runs finish in worker processes that publish no events to this application (one web instance is assumed).
  */
@@ -60,7 +60,7 @@ public class FollowUpRuns {
 	void poll() {
 		List<Waiting> waiting = jdbc.sql("""
 				SELECT f.id, f.owner_id, u.username, u.role = 'ADMIN', f.parent_run_id, r.state, f.request::text,
-				       (SELECT max(m.id) FROM models m WHERE m.source_run_id = r.id)
+				       (SELECT c.model_id FROM checkpoints c WHERE c.run_id = r.id ORDER BY c.step DESC LIMIT 1)
 				FROM run_followups f JOIN runs r ON r.id = f.parent_run_id JOIN users u ON u.id = f.owner_id
 				WHERE f.state = 'WAITING' ORDER BY f.id""")
 			.query((rs, n) -> new Waiting(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4), rs.getLong(5),

@@ -1,6 +1,10 @@
 package dev.vlmr1.studio.executor;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,14 +15,16 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import dev.vlmr1.studio.catalog.CatalogModel;
 import dev.vlmr1.studio.catalog.ModelCatalog;
 
 /**
- * Registers the final checkpoint of every SUCCEEDED run in the model catalog (named {@code <type>-run-<id>}, its
- * run recorded as the source), so it can be opened in the demos and trained further. Workers run without the
- * catalog's JPA context and publish no events to this application, so the web application polls for such runs;
- * a run with any catalog entry of its own (registered elsewhere) is left alone. Idempotent across application
- * instances up to a name clash, which the catalog's unique name refuses.
+ * Registers in the model catalog the checkpoints that worker processes recorded: a worker runs without the
+ * catalog's JPA context, so its {@code recordCheckpoint} stores the checkpoint with no model, and this web-side
+ * poller registers every complete Hugging Face checkpoint directory (config, tokenizer, preprocessor config) under
+ * the run module's name {@code "run #<id> step <n>"}, owned by the run's owner, and links it to the checkpoint
+ * row. So the final checkpoint of a SUCCEEDED run can be opened in the demos and trained further. A directory the
+ * catalog refuses is logged once and left alone.
  */
 @Component
 @EnableScheduling
@@ -28,53 +34,59 @@ class FinalCheckpointRegistrar {
 
 	private static final Logger log = LoggerFactory.getLogger(FinalCheckpointRegistrar.class);
 
+	private static final List<String> REQUIRED_FILES = List.of("config.json", "tokenizer.json", "preprocessor_config.json");
+
 	private final JdbcClient jdbc;
 
 	private final ModelCatalog catalog;
 
-	/** Runs whose checkpoint the catalog refused: logged once, not retried until restart. */
-	private final java.util.Set<Long> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+	/** Checkpoints ({@code run:step:attempt}) the catalog refused or that are incomplete: not retried until restart. */
+	private final Set<String> skipped = ConcurrentHashMap.newKeySet();
 
 	FinalCheckpointRegistrar(JdbcClient jdbc, ModelCatalog catalog) {
 		this.jdbc = jdbc;
 		this.catalog = catalog;
 	}
 
-	private record Pending(long runId, long ownerId, String type, int step, String path) {
+	private record Pending(long runId, long ownerId, int step, int attempt, String path) {
+
+		String key() {
+			return runId + ":" + step + ":" + attempt;
+		}
+
 	}
 
 	@Scheduled(fixedDelayString = "${studio.executor.register-interval:PT2S}")
-	void registerFinishedRuns() {
+	void registerCheckpoints() {
 		List<Pending> pending = jdbc.sql("""
-				SELECT r.id, r.owner_id, r.type, c.step, c.path FROM runs r
-				JOIN LATERAL (SELECT step, path FROM checkpoints WHERE run_id = r.id ORDER BY step DESC LIMIT 1) c ON true
-				WHERE r.state = 'SUCCEEDED' AND NOT EXISTS (SELECT 1 FROM models m WHERE m.source_run_id = r.id)
-				ORDER BY r.id""")
-			.query((rs, n) -> new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getString(5)))
+				SELECT r.id, r.owner_id, c.step, c.attempt, c.path FROM checkpoints c JOIN runs r ON r.id = c.run_id
+				WHERE c.model_id IS NULL ORDER BY c.run_id, c.step""")
+			.query((rs, n) -> new Pending(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getString(5)))
 			.list();
 		for (Pending p : pending) {
-			if (!refused.contains(p.runId())) {
+			if (!skipped.contains(p.key())) {
 				register(p);
 			}
 		}
 	}
 
 	private void register(Pending p) {
-		String base = p.type().toLowerCase(java.util.Locale.ROOT) + "-run-" + p.runId();
-		for (int suffix = 0; suffix < 5; suffix++) {
-			String name = suffix == 0 ? base : base + "-" + suffix;
-			try {
-				catalog.register(p.ownerId(), name, p.path(), p.runId());
-				log.info("registered checkpoint of step {} of run {} as model '{}'", p.step(), p.runId(), name);
-				return;
-			}
-			catch (RuntimeException ex) {
-				if (!String.valueOf(ex.getMessage()).contains("already registered")) {
-					log.warn("cannot register checkpoint {} of run {}: {}", p.path(), p.runId(), ex.getMessage());
-					refused.add(p.runId());
-					return;
-				}
-			}
+		Path dir = Path.of(p.path());
+		if (REQUIRED_FILES.stream().anyMatch(f -> !Files.isRegularFile(dir.resolve(f)))) {
+			skipped.add(p.key()); // e.g. the fake trainer's checkpoints: nothing a demo could load
+			return;
+		}
+		String name = "run #" + p.runId() + " step " + p.step() + (p.attempt() > 1 ? " (attempt " + p.attempt() + ")" : "");
+		try {
+			CatalogModel model = catalog.register(p.ownerId(), name, p.path(), p.runId());
+			jdbc.sql("UPDATE checkpoints SET model_id = ? WHERE run_id = ? AND step = ? AND path = ?")
+				.params(model.id(), p.runId(), p.step(), p.path())
+				.update();
+			log.info("registered checkpoint of step {} of run {} as model {} '{}'", p.step(), p.runId(), model.id(), name);
+		}
+		catch (RuntimeException ex) {
+			skipped.add(p.key());
+			log.warn("checkpoint {} of run {} not registered as a model: {}", p.path(), p.runId(), ex.getMessage());
 		}
 	}
 

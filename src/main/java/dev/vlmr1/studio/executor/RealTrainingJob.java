@@ -69,7 +69,7 @@ final class RealTrainingJob implements TrainingJob {
 			// the trainer writes checkpoint-<step> into the attempt directory, where the session stages them
 			Path outputDir = session.newCheckpointDir(0).getParent();
 			Files.deleteIfExists(session.newCheckpointDir(0));
-			MetricSink sink = new SessionSink(session);
+			MetricSink sink = new SessionSink(session, new RolloutGallery(samples));
 			int total;
 			Policy reference = null;
 			Steps steps;
@@ -167,7 +167,7 @@ final class RealTrainingJob implements TrainingJob {
 	}
 
 	/** Step metrics into the run; a diverged loss stops the run as {@link FailureKind#NAN_LOSS}. */
-	private record SessionSink(TrainingSession session) implements MetricSink {
+	private record SessionSink(TrainingSession session, RolloutGallery gallery) implements MetricSink {
 
 		@Override
 		public void onStep(StepMetrics metrics) {
@@ -186,13 +186,15 @@ final class RealTrainingJob implements TrainingJob {
 
 		@Override
 		public void onRollouts(List<RolloutRecord> rollouts) {
-			if (!rollouts.isEmpty()) {
-				RolloutRecord first = rollouts.get(0);
-				String text = first.completion().length() > 200 ? first.completion().substring(0, 200) + "…"
-						: first.completion();
-				session.log(String.format(java.util.Locale.ROOT, "rollout of step %d, sample %s: reward %.3f: %s",
-						first.step(), first.sampleId(), first.reward(), text.replace('\n', ' ')));
+			if (rollouts.isEmpty()) {
+				return;
 			}
+			session.reportRollouts((int) rollouts.get(0).step(), gallery.of(rollouts));
+			RolloutRecord first = rollouts.get(0);
+			String text = first.completion().length() > 200 ? first.completion().substring(0, 200) + "…"
+					: first.completion();
+			session.log(String.format(java.util.Locale.ROOT, "rollout of step %d, sample %s: reward %.3f: %s",
+					first.step(), first.sampleId(), first.reward(), text.replace('\n', ' ')));
 		}
 
 	}

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 import dev.vlmr1.studio.run.LeaseLostException;
+import dev.vlmr1.studio.run.RolloutSampleRecord;
 import dev.vlmr1.studio.run.RunDetails;
 import dev.vlmr1.studio.run.RunState;
 
@@ -241,6 +242,11 @@ final class Worker {
 		@Override
 		public void reportStep(int step, Map<String, Double> metrics) {
 			backend.reportStep(assignment, step, metrics);
+		}
+
+		@Override
+		public void reportRollouts(int step, List<RolloutSampleRecord> samples) {
+			backend.reportRollouts(assignment, step, samples);
 		}
 
 		@Override

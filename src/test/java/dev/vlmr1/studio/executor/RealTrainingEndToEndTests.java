@@ -84,7 +84,7 @@ class RealTrainingEndToEndTests {
 		assertContiguous(sft, "loss", 3);
 		List<Long> sftCheckpoints = checkpointSteps(sft);
 		assertThat(sftCheckpoints).containsExactly(2L, 3L);
-		JsonNode sftModel = registeredModelOf(sft);
+		JsonNode sftModel = registeredModelOf(sft, 3);
 		assertThat(sftModel.get("path").asText()).endsWith("checkpoint-3");
 
 		long grpo = queue(map("type", "grpo", "modelId", sftModel.get("id").asLong(), "datasetIds", List.of(dataset),
@@ -99,7 +99,16 @@ class RealTrainingEndToEndTests {
 		assertContiguous(grpo, "rewards/iou/mean", 2);
 		assertContiguous(grpo, "rewards/format_rec/mean", 2);
 		assertContiguous(grpo, "kl", 2);
-		JsonNode grpoModel = registeredModelOf(grpo);
+		JsonNode grpoModel = registeredModelOf(grpo, 2);
+		JsonNode rollouts = http.get("/api/runs/" + grpo + "/rollouts?step=1").json();
+		assertThat(rollouts.get("steps")).hasSize(2);
+		JsonNode first = rollouts.get("samples").get(0);
+		assertThat(rollouts.get("samples")).hasSize(2); // one prompt × G = 2
+		assertThat(first.get("rewards").has("iou")).isTrue();
+		assertThat(first.get("truthBoxes")).as("the REC sample's ground truth box").hasSize(1);
+		Answer galleryImage = http.get("/api/runs/" + grpo + "/rollouts/1/0/images/0");
+		assertThat(galleryImage.status()).isEqualTo(200);
+		assertThat(events).contains("event:rollouts");
 
 		byte[] image = Files.readAllBytes(data.resolveSibling("images").resolve("rec-train-0.png"));
 		Answer demo = http.post("/api/demo/rec", map("modelId", grpoModel.get("id").asLong(), "expression", "the circle",
@@ -198,11 +207,12 @@ class RealTrainingEndToEndTests {
 		return steps;
 	}
 
-	private JsonNode registeredModelOf(long run) {
+	private JsonNode registeredModelOf(long run, int finalStep) {
 		List<JsonNode> found = new ArrayList<>();
 		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
 			for (JsonNode m : http.get("/api/models").json()) {
-				if (m.hasNonNull("sourceRunId") && m.get("sourceRunId").asLong() == run) {
+				if (m.hasNonNull("sourceRunId") && m.get("sourceRunId").asLong() == run
+						&& m.get("path").asText().endsWith("checkpoint-" + finalStep)) {
 					found.add(m);
 					return true;
 				}
