@@ -76,7 +76,8 @@ final class RealTrainingJob implements TrainingJob {
 			if (run.type() == RunType.SFT) {
 				SftConfig config = TrainerConfigs.sft(hp, template);
 				total = config.totalSteps(samples.size());
-				SftTrainer trainer = new SftTrainer(new SftTrainer.Setup(policy, tokenizer, images, samples, sink, model,
+				SftTrainer trainer = new SftTrainer(new SftTrainer.Setup(policy, tokenizer, images,
+						SftTargets.inAnswerFormat(samples), sink, model,
 						outputDir), config);
 				if (session.resumeDir() != null) {
 					trainer.resumeFrom(session.resumeDir());

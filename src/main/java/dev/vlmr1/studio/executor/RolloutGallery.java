@@ -34,7 +34,7 @@ final class RolloutGallery {
 		for (RolloutRecord r : rollouts.subList(0, Math.min(MAX_SAMPLES, rollouts.size()))) {
 			List<RolloutBox> predicted = BoxParser.recPrediction(r.completion()).map(RolloutGallery::box).stream().toList();
 			List<RolloutBox> truth = truth(samples.get(r.sampleId())).map(RolloutGallery::box).stream().toList();
-			out.add(new RolloutSampleRecord(r.prompt(), r.images(), r.completion(), r.rewards(), finite(r.reward()),
+			out.add(new RolloutSampleRecord(text(r.prompt()), r.images(), text(r.completion()), r.rewards(), finite(r.reward()),
 					finite(r.advantage()), predicted, truth));
 		}
 		return out;
@@ -54,6 +54,11 @@ final class RolloutGallery {
 
 	private static RolloutBox box(Box b) {
 		return RolloutBox.of(b.x1(), b.y1(), b.x2(), b.y2());
+	}
+
+	/** PostgreSQL text cannot hold NUL, which an untrained model may well generate. */
+	static String text(String s) {
+		return s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
 	}
 
 	private static double finite(double value) {

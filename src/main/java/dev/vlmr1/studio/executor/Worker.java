@@ -261,7 +261,8 @@ final class Worker {
 		}
 
 		@Override
-		public void log(String line) {
+		public void log(String raw) {
+			String line = RolloutGallery.text(raw); // a NUL would be refused by the database's JSON
 			tail.add(line);
 			unsent.add(line);
 			System.out.println("[worker " + workerId + "] " + line);
