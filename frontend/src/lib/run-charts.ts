@@ -34,6 +34,13 @@ export function groupOf(name: string): { key: string; title: string } {
   return slash > 0 ? { key: name.slice(0, slash), title: name.slice(0, slash) } : { key: 'other', title: 'Other' };
 }
 
+/** Axis labels: learning rates read 1.00e-6, not 0.000001 or 1.00000000E-6. */
+export function formatTick(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a < 1e-3 || a >= 1e5 ? v.toExponential(2) : String(Number(v.toPrecision(4)));
+}
+
 export class RunCharts {
   private readonly charts = new Map<string, Chart<'line', Point[]>>();
 
@@ -106,13 +113,26 @@ export class RunCharts {
     grid.insertBefore(card, before ?? null);
     chart = new Chart(canvas, {
       type: 'line',
-      data: { datasets: [{ label: name, data: [], borderColor: '#2b5fd9', pointRadius: 0, borderWidth: 1.5 }] },
+      data: {
+        datasets: [{
+          label: name,
+          data: [],
+          borderColor: '#2b5fd9',
+          backgroundColor: '#2b5fd9',
+          // a lone point would be invisible without a marker
+          pointRadius: (ctx) => (ctx.dataset.data.length <= 1 ? 3 : 0),
+          borderWidth: 1.5,
+        }],
+      },
       options: {
         animation: false,
         maintainAspectRatio: false,
         parsing: false,
         plugins: { legend: { display: false } },
-        scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { type: 'linear' } },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'step' }, ticks: { precision: 0 } },
+          y: { type: 'linear', ticks: { callback: (v) => formatTick(Number(v)) } },
+        },
       },
     });
     this.charts.set(name, chart);

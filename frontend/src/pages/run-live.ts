@@ -1,12 +1,13 @@
 // Run page: one EventSource on /runs/{id}/events (session cookie). Replays every event from the start, then
 // follows live: metric batches feed the charts and the progress bar, rollout announcements the gallery, state
 // changes the badge, checkpoints the checkpoint table ("open in demo" once registered), and everything goes to the
-// event log. The browser reconnects by itself with Last-Event-ID; we close the source at a terminal state so it
+// event log; state changes reload the attempt history. The browser reconnects by itself with Last-Event-ID; we close the source at a terminal state so it
 // does not reconnect forever.
 import './common';
 import { RunCharts } from '../lib/run-charts';
 import { RunProgress } from '../lib/run-progress';
 import { RolloutGallery } from '../lib/rollout-gallery';
+import { RunAttempts } from '../lib/run-attempts';
 
 interface Envelope<P> { seq: number; type: string; attempt: number; createdAt: string; payload: P }
 interface StatePayload { from: string | null; to: string; reason?: string | null; worker?: string }
@@ -26,6 +27,7 @@ const charts = new RunCharts($('chart-groups'), document.getElementById('charts-
 const total = root.dataset.totalSteps ? Number(root.dataset.totalSteps) : null;
 const progress = new RunProgress($<HTMLProgressElement>('run-progress'), $('run-step'), $('run-eta'),
   Number(root.dataset.currentStep ?? '0'), total);
+const attempts = new RunAttempts(root.dataset.attemptsUrl!, $<HTMLTableElement>('attempts'));
 const gallery = new RolloutGallery(root.dataset.rolloutsUrl!, $<HTMLSelectElement>('rollout-step'), $('gallery'),
   $('gallery-info'));
 
@@ -94,6 +96,9 @@ function connect(): void {
     const p = event.payload;
     setState(p.to, p.reason);
     appendLog(event.createdAt, `${p.from ?? '—'} → ${p.to}${p.reason ? ` (${p.reason})` : ''}${event.attempt ? ` · attempt ${event.attempt}` : ''}`);
+    if (event.attempt) $('run-attempt').textContent = String(event.attempt);
+    // claims, lost leases, retries and the end each open or close an attempt
+    if (p.from !== null) attempts.refreshSoon();
     if (TERMINAL.has(p.to)) source.close();
   });
   on<MetricsPayload>(source, 'metrics', (event) => {

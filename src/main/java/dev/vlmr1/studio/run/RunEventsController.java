@@ -14,7 +14,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import dev.vlmr1.studio.web.CurrentUser;
 
 /**
- * A run's events as Server-Sent Events: state changes, metric batches, log lines and checkpoints, replayed
+ * A run's events as Server-Sent Events: state changes, metric batches, log lines, checkpoints and rollout
+ * announcements ({@code rollouts}: fetch the sample from {@code .../rollouts?step=}), replayed
  * from {@code Last-Event-ID} (the event seq) and then streamed live. Served under {@code /api} for token
  * clients and under {@code /runs} for the browser page (an {@code EventSource} cannot send a bearer token,
  * it sends the session cookie).

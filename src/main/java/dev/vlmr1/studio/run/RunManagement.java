@@ -16,7 +16,8 @@ import dev.vlmr1.studio.web.ApiProblem;
 
 /**
  * The run module's API for workers and other modules: claim queued runs under a lease, heartbeat, report
- * metrics, logs and checkpoints, finish, cancel, and re-queue runs whose worker went silent.
+ * metrics, logs, rollout samples and checkpoints (complete ones become catalog models), finish, cancel, and
+ * re-queue runs whose worker went silent.
  *
  * <p>Every state change goes through {@link RunState}'s table and a compare-and-set on the run's
  * {@code version}; every write of a worker is fenced by its lease token, so a worker that lost its lease

@@ -93,7 +93,7 @@ public record GrpoLoss(LossType type, double beta, double epsilonLow, double eps
 		if (beta > 0) {
 			NDArray delta = refLogps.sub(logps);
 			kl = delta.exp().sub(delta).sub(1);
-			perTokenLoss = perTokenLoss.add(kl.mul((float) beta));
+			perTokenLoss = perTokenLoss.add(kl.mul(Scalars.of(kl, beta)));
 		}
 		NDArray loss = aggregate(perTokenLoss.mul(mask), mask, accumulation);
 
@@ -109,16 +109,20 @@ public record GrpoLoss(LossType type, double beta, double epsilonLow, double eps
 		return new Result(loss, perTokenLoss, ratio, kl, klMean, clipLow, clipHigh, clipRegion);
 	}
 
-	// scalars go in as float: a double scalar would promote a 0-dim float32 result to float64
+	// scalars as float32 arrays from Scalars: a double would promote the 0-dim result to float64, and a Number
+	// operand's memory does not survive a GC before backward
 	private NDArray aggregate(NDArray maskedLoss, NDArray mask, Accumulation accumulation) {
 		float micro = accumulation.microBatches();
 		float sequences = accumulation.stepSequences();
 		return switch (type) {
 			// clamp ≥ 1: a row masked out entirely (truncated) contributes 0 instead of 0/0
-			case GRPO -> maskedLoss.sum(new int[] { 1 }).div(mask.sum(new int[] { 1 }).maximum(1f)).sum().div(sequences);
-			case BNPO -> maskedLoss.sum().div(Math.max(1f, mask.sum().getFloat())).div(micro);
-			case DR_GRPO -> maskedLoss.sum().div(sequences * maxCompletionLength);
-			case DAPO -> maskedLoss.sum().div((float) Math.max(1.0, accumulation.stepTokens()));
+			case GRPO -> maskedLoss.sum(new int[] { 1 })
+				.div(mask.sum(new int[] { 1 }).maximum(1f))
+				.sum()
+				.div(Scalars.of(maskedLoss, sequences));
+			case BNPO -> maskedLoss.sum().div(Scalars.of(maskedLoss, Math.max(1f, mask.sum().getFloat()) * micro));
+			case DR_GRPO -> maskedLoss.sum().div(Scalars.of(maskedLoss, sequences * maxCompletionLength));
+			case DAPO -> maskedLoss.sum().div(Scalars.of(maskedLoss, Math.max(1.0, accumulation.stepTokens())));
 		};
 	}
 

@@ -27,7 +27,7 @@ import dev.vlmr1.studio.model.safetensors.WritableTensor;
  * <p>Reads {@code input_ids}, {@code attention_mask}, {@code completion_mask} [B, T], optional {@code pixel_values}
  * and {@code image_grid_thw}, and {@code advantages} [B] (or {@code rewards} [B] with {@code --num-generations}).
  * Writes into {@code --out}: {@code step.safetensors} (policy/ref/old log-probs, per-token KL, ratio, per-token loss,
- * advantages), {@code grads.safetensors} (before clipping, released names), {@code params.safetensors} (after clipping
+ * advantages, {@code loss.<type>} for every loss type, {@code grad_norm}), {@code grads.safetensors} (before clipping, released names), {@code params.safetensors} (after clipping
  * and AdamW) and {@code metrics.json} (every loss type, KL, clip ratios, grad norm). Optimizer defaults are
  * PyTorch's AdamW defaults (lr 1e-3, β 0.9/0.999, ε 1e-8, weight decay 0.01).
  */
@@ -125,6 +125,9 @@ public final class GrpoStepCommand {
 		add(step, "per_token_loss", result.loss().perTokenLoss());
 		add(step, "advantages", batch.advantages());
 		add(step, "completion_mask", batch.completionMask());
+		result.losses().forEach((type, value) -> step.add(WritableTensor.f32("loss." + type, new long[0],
+				new float[] { value.floatValue() })));
+		step.add(WritableTensor.f32("grad_norm", new long[0], new float[] { (float) result.gradNorm() }));
 		SafetensorsWriter.write(out.resolve("step.safetensors"), step);
 		List<WritableTensor> grads = new ArrayList<>();
 		result.grads().forEach((name, g) -> add(grads, name, g));

@@ -42,7 +42,7 @@ public final class SftLoss {
 		// ignored positions gather column 0 and are then zeroed by the mask
 		NDArray safeTargets = targets.mul(trained.toType(DataType.INT64, false)).expandDims(-1);
 		NDArray logps = predicting.logSoftmax(-1).gather(safeTargets, 2).squeeze(-1);
-		return logps.mul(trained.toType(logps.getDataType(), false)).sum().neg().div(count);
+		return logps.mul(trained.toType(logps.getDataType(), false)).sum().neg().div(Scalars.of(logps, count));
 	}
 
 }

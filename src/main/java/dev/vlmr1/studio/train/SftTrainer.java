@@ -86,7 +86,7 @@ public final class SftTrainer implements AutoCloseable {
 					GradientCollector gc = scope.getEngine().newGradientCollector()) {
 				Batch batch = batch(scope, samples);
 				NDArray value = SftLoss.compute(setup.policy().forward(batch.inputs()).logits(), batch.labels())
-					.div((float) config.gradientAccumulationSteps());
+					.div(Scalars.of(batch.labels(), config.gradientAccumulationSteps()));
 				gc.backward(value);
 				loss += value.getFloat();
 				tokens += batch.tokens();

@@ -70,7 +70,7 @@ public final class TokenLogProbs {
 		if (!(temperature > 0)) {
 			throw new IllegalArgumentException("temperature must be > 0, was " + temperature);
 		}
-		NDArray scaled = temperature == 1.0 ? predictingLogits : predictingLogits.div(temperature);
+		NDArray scaled = temperature == 1.0 ? predictingLogits : predictingLogits.div(Scalars.of(predictingLogits, temperature));
 		// [B, T, V] → gather the target's column → [B, T]
 		NDArray logSoftmax = scaled.logSoftmax(-1);
 		NDArray index = targets.toType(DataType.INT64, false).expandDims(-1);

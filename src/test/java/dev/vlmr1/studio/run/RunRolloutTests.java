@@ -165,6 +165,10 @@ class RunRolloutTests extends RunTestSupport {
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.samples[0].imageUrls[0]").value(endsWith("/runs/" + id.value() + "/rollouts/7/0/images/0")));
 		mvc.perform(get("/runs/" + id.value() + "/rollouts").with(onPage(bob))).andExpect(status().isNotFound());
+		mvc.perform(get("/runs/" + id.value() + "/attempts").with(onPage(alice)))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$[0].workerId").value("w"));
+		mvc.perform(get("/runs/" + id.value() + "/attempts").with(onPage(bob))).andExpect(status().isNotFound());
 
 		mvc.perform(get(api + "/7/0/images/0").with(as(alice)))
 			.andExpect(status().isOk())

@@ -24,6 +24,8 @@ class GrpoStepCommandTests {
 		JsonNode metrics = TrainFixtures.json(out.resolve("metrics.json"));
 		JsonNode expected = TrainFixtures.json(TrainFixtures.GRPO.resolve("metrics.json"));
 		assertThat(metrics.get("loss").asDouble()).isCloseTo(expected.get("grpo").asDouble(), within(1e-4));
+		assertThat(metrics.get("grad_norm").asDouble()).isCloseTo(expected.get("grad_norm_before_clip").asDouble(),
+				within(1e-3));
 		assertThat(metrics.get("dr_grpo").asDouble()).isCloseTo(expected.get("dr_grpo").asDouble(), within(1e-4));
 		assertThat(metrics.get("clip_ratio/region_mean").asDouble()).isCloseTo(expected.get("clip_ratio").asDouble(),
 				within(1e-6));
@@ -34,7 +36,8 @@ class GrpoStepCommandTests {
 			var reference = TrainFixtures.floats(manager, TrainFixtures.GRPO.resolve("inputs.safetensors"));
 			TrainFixtures.assertClose(manager.create(step.floats("per_token_loss"), reference.get("per_token_loss").getShape()),
 					reference.get("per_token_loss"), 1e-4, "per-token loss");
-			assertThat(step.names()).contains("policy_logps", "ref_logps", "old_logps", "per_token_kl", "ratio");
+			assertThat(step.names()).contains("policy_logps", "ref_logps", "old_logps", "per_token_kl", "ratio", "loss.dapo");
+			assertThat((double) step.floats("loss.bnpo")[0]).isCloseTo(expected.get("bnpo").asDouble(), within(1e-4));
 			assertThat(grads.names()).hasSize(params.names().size()).contains("model.embed_tokens.weight",
 					"visual.patch_embed.proj.weight");
 		}
