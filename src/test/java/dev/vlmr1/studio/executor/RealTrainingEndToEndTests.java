@@ -147,6 +147,45 @@ class RealTrainingEndToEndTests {
 		assertThat(cancelled.get("currentStep").asInt()).isLessThan(400);
 	}
 
+	@Test
+	void aKilledWorkerCostsOnlyTheStepsSinceTheLastCheckpoint() throws Exception {
+		long model = tinyModel("tiny-e2e-kill");
+		long dataset = upload("synthetic-rec-kill", synthetic(17, 6, "rec_kill"));
+		long run = queue(map("type", "sft", "modelId", model, "datasetIds", List.of(dataset), "maxAttempts", 3,
+				"hyperparameters", map("max_steps", 8, "save_steps", 2, "num_generations", 2,
+						"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1)));
+		await().atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(100))
+			.until(() -> jdbc.sql("SELECT count(*) FROM checkpoints WHERE run_id = ?").param(run).query(Integer.class)
+				.single() >= 1 && http.get("/api/runs/" + run).json().get("currentStep").asInt() >= 3);
+		List<Long> pids = context.getBean(LocalProcessDispatcher.class).workerPids();
+		assertThat(pids).hasSize(1);
+		new ProcessBuilder("kill", "-9", Long.toString(pids.get(0))).start().waitFor();
+
+		assertSucceeded(run);
+		assertContiguous(run, "loss", 8);
+		List<Map<String, Object>> attempts = jdbc.sql(
+				"SELECT attempt, outcome, failure, resumed_from_step FROM run_attempts WHERE run_id = ? ORDER BY attempt")
+			.param(run).query().listOfRows();
+		assertThat(attempts).hasSize(2);
+		assertThat(attempts.get(0)).containsEntry("outcome", "LOST").containsEntry("failure", "WORKER_LOST");
+		assertThat((Integer) attempts.get(1).get("resumed_from_step")).as("resumed from a checkpoint").isGreaterThanOrEqualTo(2);
+		assertThat(checkpointSteps(run)).containsExactly(2L, 4L, 6L, 8L);
+
+		// the same run uninterrupted: the resumed run's losses are the same numbers (exact resume)
+		long straight = queue(map("type", "sft", "modelId", model, "datasetIds", List.of(dataset), "hyperparameters",
+				map("max_steps", 8, "save_steps", 2, "num_generations", 2, "per_device_train_batch_size", 2,
+						"gradient_accumulation_steps", 1)));
+		assertSucceeded(straight);
+		assertThat(values(run, "loss")).containsExactlyElementsOf(values(straight, "loss"));
+	}
+
+	private List<Double> values(long run, String metric) throws Exception {
+		List<Double> values = new ArrayList<>();
+		http.get("/api/runs/" + run + "/metrics?name=" + metric).json().get("points")
+			.forEach(p -> values.add(p.get("value").asDouble()));
+		return values;
+	}
+
 	private long tinyModel(String name) throws Exception {
 		Path dir = studio.dataDir().toAbsolutePath().resolve("models").resolve(name + "-" + System.nanoTime());
 		TinyModelCreator.create(dir, 1, List.of(), 512, TinyQwenVl.DEFAULT);
@@ -186,7 +225,7 @@ class RealTrainingEndToEndTests {
 
 	private void assertSucceeded(long run) throws Exception {
 		JsonNode view = awaitTerminal(run);
-		assertThat(view.get("state").asText()).as(view.toString() + " log: " + http.get("/api/runs/" + run + "/attempts").body())
+		assertThat(view.get("state").asText()).as(view.toString() + " log: " + http.get("/api/runs/" + run + "/attempts/diagnostics").body())
 			.isEqualTo("SUCCEEDED");
 	}
 

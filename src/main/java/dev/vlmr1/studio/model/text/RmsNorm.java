@@ -19,8 +19,16 @@ public final class RmsNorm {
 
 	/** (…, C) → (…, C). */
 	public NDArray forward(NDArray x) {
-		NDArray inverseRms = x.square().mean(new int[] { -1 }, true).add(eps).pow(-0.5f); // (…, 1)
+		NDArray inverseRms = x.square().mean(new int[] { -1 }, true).add(scalar(x, eps)).pow(scalar(x, -0.5f)); // (…, 1)
 		return x.mul(inverseRms).mul(weight);
+	}
+
+	/**
+	 * A scalar on {@code x}'s manager: DJL's {@code add(Number)}/{@code pow(Number)} wrap the number in a buffer it
+	 * frees at once while autograd still reads it in backward (GC-dependent garbage or NaN gradients).
+	 */
+	private static NDArray scalar(NDArray x, float value) {
+		return x.getManager().create(value);
 	}
 
 }

@@ -89,7 +89,8 @@ public final class TextAttention {
 		}
 		long keysLength = k.getShape().get(2);
 		NDArray grouped = q.reshape(batch, kvHeads, groups * tokens, headDim); // (B, K, G·T, D)
-		NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).mul(1.0f / (float) Math.sqrt(headDim)); // (B, K, G·T, S)
+		NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2))
+			.mul(grouped.getManager().create(1.0f / (float) Math.sqrt(headDim))); // (B, K, G·T, S)
 		scores = scores.reshape(batch, heads, tokens, keysLength).add(mask); // (B, H, T, S)
 		NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, groups * tokens, keysLength);
 		NDArray out = probs.matMul(v).reshape(batch, heads, tokens, headDim); // (B, H, T, D)

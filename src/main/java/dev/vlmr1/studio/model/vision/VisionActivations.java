@@ -21,7 +21,8 @@ final class VisionActivations {
 
 	/** {@code quick_gelu}: x·σ(1.702·x) (Qwen2-VL's vision MLP). */
 	static NDArray quickGelu(NDArray x) {
-		return x.mul(Activation.sigmoid(x.mul(1.702f)));
+		// the scalar lives on x's manager: a mul(Number) buffer may be freed by GC before backward reads it
+		return x.mul(Activation.sigmoid(x.mul(x.getManager().create(1.702f))));
 	}
 
 	/**

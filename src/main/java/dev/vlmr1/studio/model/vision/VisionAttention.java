@@ -69,7 +69,8 @@ final class VisionAttention {
 		NDArray fused = qkv.forward(x).reshape(patches, 3, numHeads, headDim).transpose(1, 2, 0, 3); // (3, H, P, D)
 		NDList parts = fused.split(3, 0); // 3 × (1, H, P, D)
 		// scaling q before the product is the same maths as scaling the scores, on P·D instead of P² values
-		NDArray q = VisionRotaryEmbedding.apply(parts.get(0).squeeze(0), cos, sin).mul(scaling); // (H, P, D)
+		NDArray q = VisionRotaryEmbedding.apply(parts.get(0).squeeze(0), cos, sin)
+			.mul(cos.getManager().create(scaling)); // (H, P, D)
 		NDArray k = VisionRotaryEmbedding.apply(parts.get(1).squeeze(0), cos, sin); // (H, P, D)
 		NDArray v = parts.get(2).squeeze(0); // (H, P, D)
 		NDList outputs = new NDList();

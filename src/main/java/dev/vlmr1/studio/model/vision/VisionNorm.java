@@ -35,7 +35,9 @@ sealed interface VisionNorm {
 
 		@Override
 		public NDArray forward(NDArray x) {
-			NDArray inverseRms = x.square().mean(new int[] { -1 }, true).add(eps).pow(-0.5f); // (…, 1)
+			NDArray inverseRms = x.square().mean(new int[] { -1 }, true)
+				.add(x.getManager().create((float) eps))
+				.pow(x.getManager().create(-0.5f)); // (…, 1)
 			return x.mul(inverseRms).mul(weight); // (…, C)
 		}
 
