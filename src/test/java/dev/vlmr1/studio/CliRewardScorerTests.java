@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vlmr1.studio.executor.RewardScorers;
 import dev.vlmr1.studio.train.RewardScorer;
 import dev.vlmr1.studio.train.TrainingSample;
 
@@ -17,7 +18,7 @@ class CliRewardScorerTests {
 
 	@Test
 	void scoresWithWeightsPerFunctionAndRowRouting() {
-		RewardScorer scorer = Cli.rewardScorer(
+		RewardScorer scorer = RewardScorers.fromJson(
 				"[{\"function\": \"format\", \"weight\": 0.5}, {\"function\": \"numeric\"}]");
 		assertThat(scorer.functionNames()).containsExactly("format", "numeric");
 		var sample = new TrainingSample("1", "How many?", List.of(), "3", Map.of());
@@ -31,7 +32,7 @@ class CliRewardScorerTests {
 
 	@Test
 	void passesImageSizesAndGrids() {
-		RewardScorer scorer = Cli.rewardScorer("[{\"function\": \"iou\"}]");
+		RewardScorer scorer = RewardScorers.fromJson("[{\"function\": \"iou\"}]");
 		var sample = new TrainingSample("1", "Where?", List.of(Path.of("a.png")), "[0, 0, 28, 28]", Map.of());
 		var request = new RewardScorer.Request(sample, "<answer>[0, 0, 28, 28]</answer>", 5, List.of(new int[] { 56, 56 }),
 				List.of(new long[] { 1, 4, 4 }));

@@ -15,6 +15,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.vlmr1.studio.run.LeaseLostException;
+import dev.vlmr1.studio.run.RolloutSampleRecord;
 import dev.vlmr1.studio.run.RunDetails;
 import dev.vlmr1.studio.run.RunId;
 import dev.vlmr1.studio.run.RunManagement;
@@ -137,6 +138,11 @@ class AttemptLedger implements WorkerBackend {
 	@Override
 	public void log(Assignment a, List<String> lines) {
 		runs.recordLog(a.runId(), a.leaseToken(), lines);
+	}
+
+	@Override
+	public void reportRollouts(Assignment a, int step, List<RolloutSampleRecord> samples) {
+		runs.recordRollouts(a.runId(), a.leaseToken(), step, samples);
 	}
 
 	@Override

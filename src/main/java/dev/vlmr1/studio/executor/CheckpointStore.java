@@ -62,7 +62,11 @@ final class CheckpointStore {
 	void commit(Path dir, int step) {
 		try (Stream<Path> files = Files.list(dir)) {
 			StringBuilder manifest = new StringBuilder("step " + step + "\n");
-			for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+			// a trainer may write its own COMMITTED file (TrainerCheckpoint); the manifest replaces it
+			for (Path file : files.filter(Files::isRegularFile)
+				.filter(f -> !f.getFileName().toString().equals(MARKER))
+				.sorted()
+				.toList()) {
 				manifest.append("sha256 ").append(sha256(file)).append(' ').append(file.getFileName()).append('\n');
 			}
 			Path tmp = dir.resolve(MARKER + ".tmp");

@@ -19,7 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollInterval how often an idle worker or the local dispatcher looks for queued runs
  * @param fatalExitCodes worker exit codes that fail a run without retry
  * @param sweeperEnabled whether this application runs the lease sweeper
- * @param trainer the training job a worker runs: {@code fake} until the real trainer adapter lands
+ * @param trainer the training job a worker runs: {@code real} (SFT/GRPO trainers) or {@code fake}
  * @param fake the {@link FakeTrainerSpec} for runs without a {@code fake_trainer} hyperparameter
  * @param local the local process dispatcher
  */
@@ -28,7 +28,7 @@ public record ExecutorProperties(@DefaultValue("PT5S") Duration heartbeat, @Defa
 		@DefaultValue("PT5S") Duration sweepInterval, @DefaultValue("PT30S") Duration retryBase,
 		@DefaultValue("PT30M") Duration retryMax, @DefaultValue("PT2S") Duration pollInterval,
 		@DefaultValue("42") Set<Integer> fatalExitCodes, @DefaultValue("true") boolean sweeperEnabled,
-		@DefaultValue("fake") String trainer, @DefaultValue("") String fake, @DefaultValue Local local) {
+		@DefaultValue("real") String trainer, @DefaultValue("") String fake, @DefaultValue Local local) {
 
 	RetryPolicy retryPolicy() {
 		return new RetryPolicy(retryBase, retryMax);

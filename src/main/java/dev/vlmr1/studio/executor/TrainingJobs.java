@@ -5,18 +5,20 @@ import java.util.function.Function;
 import dev.vlmr1.studio.run.RunDetails;
 
 /**
- * Chooses the {@link TrainingJob} for a run. Until the real GRPO/SFT trainer adapter exists every run
- * executes the {@link FakeTrainer}, configured by the run's {@code fake_trainer} hyperparameter or the
- * worker's {@code studio.executor.fake} setting.
+ * Chooses the {@link TrainingJob} for a run: the {@link RealTrainingJob} ({@code studio.executor.trainer=real},
+ * the default), or the {@link FakeTrainer} for a run with a {@code fake_trainer} hyperparameter (reliability
+ * tests) or a worker configured with {@code studio.executor.trainer=fake} (then {@code studio.executor.fake}).
  */
 final class TrainingJobs {
 
 	private TrainingJobs() {
 	}
 
-	static Function<RunDetails, TrainingJob> from(ExecutorProperties properties) {
-		return run -> switch (properties.trainer()) {
+	static Function<RunDetails, TrainingJob> from(ExecutorProperties properties, TrainingInputs inputs) {
+		return run -> run.hyperparameters().get("fake_trainer") != null ? new FakeTrainer(fakeSpec(run, properties.fake()))
+				: switch (properties.trainer()) {
 			case "fake" -> new FakeTrainer(fakeSpec(run, properties.fake()));
+			case "real" -> new RealTrainingJob(run, inputs);
 			default -> session -> {
 				throw new TrainingFailure(FailureKind.SETUP, "unknown trainer '" + properties.trainer() + "'");
 			};

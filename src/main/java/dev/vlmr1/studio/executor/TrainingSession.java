@@ -1,9 +1,12 @@
 package dev.vlmr1.studio.executor;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+
+import dev.vlmr1.studio.run.RolloutSampleRecord;
 
 /**
  * The worker's side of one attempt, as a {@link TrainingJob} sees it. Every reporting call is fenced by
@@ -34,6 +37,9 @@ public interface TrainingSession {
 
 	/** Records the metrics of a finished step (one visible value per step and name). */
 	void reportStep(int step, Map<String, Double> metrics);
+
+	/** Stores a sample of the rollouts of {@code step} (GRPO) for the run page's gallery. */
+	void reportRollouts(int step, List<RolloutSampleRecord> samples);
 
 	/** Marks the checkpoint in {@code dir} committed and registers it for resume. */
 	void commitCheckpoint(int step, Path dir);

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 import dev.vlmr1.studio.run.LeaseLostException;
+import dev.vlmr1.studio.run.RolloutSampleRecord;
 import dev.vlmr1.studio.run.RunDetails;
 import dev.vlmr1.studio.run.RunState;
 
@@ -244,6 +245,11 @@ final class Worker {
 		}
 
 		@Override
+		public void reportRollouts(int step, List<RolloutSampleRecord> samples) {
+			backend.reportRollouts(assignment, step, samples);
+		}
+
+		@Override
 		public void commitCheckpoint(int step, Path dir) {
 			checkpoints.commit(dir, step);
 			backend.commitCheckpoint(assignment, step, dir);
@@ -255,7 +261,8 @@ final class Worker {
 		}
 
 		@Override
-		public void log(String line) {
+		public void log(String raw) {
+			String line = RolloutGallery.text(raw); // a NUL would be refused by the database's JSON
 			tail.add(line);
 			unsent.add(line);
 			System.out.println("[worker " + workerId + "] " + line);

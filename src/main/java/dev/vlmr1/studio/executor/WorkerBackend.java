@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.vlmr1.studio.run.RolloutSampleRecord;
 import dev.vlmr1.studio.run.RunState;
 
 /**
@@ -27,6 +28,9 @@ interface WorkerBackend {
 
 	/** Appends lines to the run's event log (the live log tail of the run page). */
 	void log(Assignment assignment, List<String> lines);
+
+	/** Stores a bounded sample of a step's rollouts for the run page's gallery. */
+	void reportRollouts(Assignment assignment, int step, List<RolloutSampleRecord> samples);
 
 	void commitCheckpoint(Assignment assignment, int step, Path dir);
 

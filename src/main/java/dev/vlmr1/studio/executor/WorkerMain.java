@@ -41,7 +41,8 @@ public final class WorkerMain {
 		}
 		try (ConfigurableApplicationContext context = WorkerContext.open(Map.of())) {
 			ExecutorProperties properties = context.getBean(ExecutorProperties.class);
-			Worker worker = new Worker(context.getBean(AttemptLedger.class), TrainingJobs.from(properties),
+			Worker worker = new Worker(context.getBean(AttemptLedger.class), TrainingJobs.from(properties, new TrainingInputs(context.getBean(org.springframework.jdbc.core.simple.JdbcClient.class),
+					context.getBean(StudioProperties.class).artifactsDir())),
 					context.getBean(StudioProperties.class).artifactsDir(), properties.heartbeat(),
 					new FailureClassifier(properties.fatalExitCodes()), WorkerMain::haltOnLeaseLost, options.workerId());
 			System.out.println("worker " + worker.workerId() + " started");

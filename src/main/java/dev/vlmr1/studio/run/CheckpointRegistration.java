@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -35,17 +36,22 @@ class CheckpointRegistration {
 	record Outcome(@Nullable Long modelId, @Nullable String problem) {
 	}
 
-	private final ModelCatalog catalog;
+	/** Absent in a worker process (no JPA there): the web application registers its checkpoints instead. */
+	private final @Nullable ModelCatalog catalog;
 
 	private final TransactionTemplate ownTransaction;
 
-	CheckpointRegistration(ModelCatalog catalog, PlatformTransactionManager transactions) {
-		this.catalog = catalog;
+	CheckpointRegistration(ObjectProvider<ModelCatalog> catalog, PlatformTransactionManager transactions) {
+		this.catalog = catalog.getIfAvailable();
 		this.ownTransaction = new TransactionTemplate(transactions);
 		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 
 	Outcome register(RunDetails run, int step, int attempt, String path) {
+		if (catalog == null) {
+			return new Outcome(null, null);
+		}
+		ModelCatalog catalog = this.catalog;
 		String missing = missing(path);
 		if (missing != null) {
 			return new Outcome(null, "not a complete Hugging Face checkpoint directory: " + missing);

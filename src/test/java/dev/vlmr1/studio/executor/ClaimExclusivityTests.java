@@ -49,7 +49,7 @@ class ClaimExclusivityTests extends ExecutorTestSupport {
 				claimers.add(claimer);
 				AttemptLedger claimerLedger = claimer.getBean(AttemptLedger.class);
 				for (int t = 0; t < THREADS; t++) {
-					Worker worker = new Worker(claimerLedger, TrainingJobs.from(properties()), dataDir.resolve("artifacts"),
+					Worker worker = new Worker(claimerLedger, TrainingJobs.from(properties(), new TrainingInputs(claimer.getBean(org.springframework.jdbc.core.simple.JdbcClient.class), dataDir.resolve("artifacts"))), dataDir.resolve("artifacts"),
 							Duration.ofSeconds(1), new FailureClassifier(java.util.Set.of()), () -> {
 							}, "claimer-" + c + "-thread-" + t);
 					workers.serve(worker, Duration.ofMillis(20), () -> succeeded() == RUNS);

@@ -110,7 +110,7 @@ abstract class ExecutorTestSupport {
 	/** An in-process worker; a lost lease only interrupts its thread (a process would halt). */
 	protected Worker worker(String workerId) {
 		ExecutorProperties p = properties();
-		return new Worker(ledger, TrainingJobs.from(p), dataDir.resolve("artifacts"), p.heartbeat(),
+		return new Worker(ledger, TrainingJobs.from(p, new TrainingInputs(jdbc, dataDir.resolve("artifacts"))), dataDir.resolve("artifacts"), p.heartbeat(),
 				new FailureClassifier(p.fatalExitCodes()), () -> {
 				}, workerId);
 	}

@@ -37,7 +37,7 @@ sealed interface VisionNorm {
 
 		@Override
 		public NDArray forward(NDArray x) {
-			NDArray inverseRms = x.square().mean(new int[] { -1 }, true).add(eps).pow(Scalars.of(x, -0.5)); // (…, 1)
+			NDArray inverseRms = x.square().mean(new int[] { -1 }, true).add(Scalars.of(x, eps)).pow(Scalars.of(x, -0.5)); // (…, 1)
 			return x.mul(inverseRms).mul(weight); // (…, C)
 		}
 

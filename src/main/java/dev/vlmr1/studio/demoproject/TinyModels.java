@@ -1,0 +1,48 @@
+package dev.vlmr1.studio.demoproject;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+
+import dev.vlmr1.studio.TinyModelCreator;
+import dev.vlmr1.studio.catalog.CatalogModel;
+import dev.vlmr1.studio.catalog.ModelCatalog;
+import dev.vlmr1.studio.synth.TinyQwenVl;
+import dev.vlmr1.studio.web.ApiProblem;
+import dev.vlmr1.studio.web.CurrentUser;
+import dev.vlmr1.studio.web.StudioProperties;
+
+/**
+ * Creates a randomly initialised tiny Qwen2.5-VL (tokenizer trained on the synthetic corpus of {@code seed}) in
+ * {@code <data-dir>/models/tiny-<uuid>} and registers it in the catalog under {@code name}.
+ */
+@Service
+public class TinyModels {
+
+	/** Vocabulary of the tokenizer the tiny model gets (bytes, merges and Qwen's special tokens). */
+	static final int VOCABULARY = 1024;
+
+	private final ModelCatalog catalog;
+
+	private final StudioProperties studio;
+
+	TinyModels(ModelCatalog catalog, StudioProperties studio) {
+		this.catalog = catalog;
+		this.studio = studio;
+	}
+
+	public CatalogModel create(CurrentUser owner, String name, long seed) {
+		if (name.isBlank() || name.length() > 200) {
+			throw ApiProblem.badRequest("model-invalid", "name must be 1 to 200 characters").with("field", "name");
+		}
+		if (seed < 0) {
+			throw ApiProblem.badRequest("model-invalid", "seed must be >= 0").with("field", "seed");
+		}
+		Path dir = studio.dataDir().toAbsolutePath().normalize().resolve("models").resolve("tiny-" + UUID.randomUUID());
+		TinyModelCreator.create(dir, seed, List.of(), VOCABULARY, TinyQwenVl.DEFAULT);
+		return catalog.register(owner, name, dir.toString());
+	}
+
+}

@@ -1,0 +1,203 @@
+package dev.vlmr1.studio.executor;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
+import dev.vlmr1.studio.run.RunDetails;
+import dev.vlmr1.studio.run.RunType;
+import dev.vlmr1.studio.train.GrpoConfig;
+import dev.vlmr1.studio.train.GrpoTrainer;
+import dev.vlmr1.studio.train.MetricSink;
+import dev.vlmr1.studio.train.Policy;
+import dev.vlmr1.studio.train.RewardScorer;
+import dev.vlmr1.studio.train.RolloutRecord;
+import dev.vlmr1.studio.train.SftConfig;
+import dev.vlmr1.studio.train.SftTrainer;
+import dev.vlmr1.studio.train.StepMetrics;
+import dev.vlmr1.studio.train.TrainingSample;
+
+/**
+ * The real trainer behind a worker: builds a {@link SftTrainer} or {@link GrpoTrainer} from the run (model from the
+ * catalog, samples and images from dataset storage, rewards from the run's terms, hyperparameters) and drives its
+ * steps itself, so a cancel is seen between steps and every checkpoint goes through the session (staged in the
+ * attempt directory, committed, registered for resume).
+ */
+final class RealTrainingJob implements TrainingJob {
+
+	/** One optimiser step, a checkpoint, the step count: what both trainers offer. */
+	private interface Steps extends AutoCloseable {
+
+		void step();
+
+		Path save();
+
+		long globalStep();
+
+		@Override
+		void close();
+
+	}
+
+	private final RunDetails run;
+
+	private final TrainingInputs inputs;
+
+	RealTrainingJob(RunDetails run, TrainingInputs inputs) {
+		this.run = run;
+		this.inputs = inputs;
+	}
+
+	@Override
+	public void train(TrainingSession session) throws Exception {
+		Path model = inputs.modelDir(run.modelId());
+		List<TrainingSample> samples = inputs.samples(run.datasetIds());
+		String template = "rec".equals(inputs.commonTaskType(run.datasetIds())) ? GrpoConfig.REC_TEMPLATE
+				: GrpoConfig.DEFAULT_TEMPLATE;
+		Map<String, Object> hp = session.hyperparameters();
+		int saveSteps = Math.max(1, TrainerConfigs.integer(hp, "save_steps", 100));
+		Path weights = session.resumeDir() != null ? session.resumeDir() : model;
+		session.log("loading " + run.type() + " policy from " + weights + " (" + samples.size() + " samples)");
+		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(weights)) {
+			ImageProcessor images = ImageProcessor.fromCheckpoint(model);
+			// the trainer writes checkpoint-<step> into the attempt directory, where the session stages them
+			Path outputDir = session.newCheckpointDir(0).getParent();
+			Files.deleteIfExists(session.newCheckpointDir(0));
+			MetricSink sink = new SessionSink(session, new RolloutGallery(samples));
+			int total;
+			Policy reference = null;
+			Steps steps;
+			if (run.type() == RunType.SFT) {
+				SftConfig config = TrainerConfigs.sft(hp, template);
+				total = config.totalSteps(samples.size());
+				SftTrainer trainer = new SftTrainer(new SftTrainer.Setup(policy, tokenizer, images,
+						SftTargets.inAnswerFormat(samples), sink, model,
+						outputDir), config);
+				if (session.resumeDir() != null) {
+					trainer.resumeFrom(session.resumeDir());
+				}
+				steps = wrap(trainer::step, trainer::save, trainer::globalStep, trainer::close);
+			}
+			else if (run.type() == RunType.GRPO) {
+				GrpoConfig config = TrainerConfigs.grpo(hp, template);
+				RewardScorer rewards = rewards();
+				reference = config.beta() > 0 ? Policy.load(model) : null;
+				total = config.totalSteps(samples.size());
+				GrpoTrainer trainer = new GrpoTrainer(new GrpoTrainer.Setup(policy, reference, tokenizer, images, rewards,
+						samples, sink, model, outputDir), config);
+				if (session.resumeDir() != null) {
+					trainer.resumeFrom(session.resumeDir());
+				}
+				steps = wrap(trainer::step, trainer::save, trainer::globalStep, trainer::close);
+				saveSteps = lcm(saveSteps, config.numIterations());
+			}
+			else {
+				throw new TrainingFailure(FailureKind.SETUP, "the executor does not train " + run.type() + " runs");
+			}
+			try (Steps s = steps; Policy ref = reference) {
+				loop(session, s, total, saveSteps);
+			}
+		}
+	}
+
+	private void loop(TrainingSession session, Steps trainer, int total, int saveSteps) {
+		session.declareTotalSteps(total);
+		while (trainer.globalStep() < total && !session.stopRequested()) {
+			trainer.step();
+			int step = (int) trainer.globalStep();
+			if (step == total || step % saveSteps == 0) {
+				session.newCheckpointDir(step); // a fresh directory: a torn one of an earlier attempt is gone
+				Path dir = trainer.save();
+				session.commitCheckpoint(step, dir);
+				session.log("checkpoint of step " + step + " committed");
+			}
+		}
+	}
+
+	private RewardScorer rewards() {
+		if (run.rewardTerms() == null || run.rewardTerms().isEmpty()) {
+			throw new TrainingFailure(FailureKind.SETUP, "a GRPO run needs reward terms");
+		}
+		try {
+			return RewardScorers.fromJson(JsonMapper.builder().build().writeValueAsString(run.rewardTerms()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new TrainingFailure(FailureKind.SETUP, "invalid reward terms: " + ex.getMessage());
+		}
+	}
+
+	private static Steps wrap(Runnable step, java.util.function.Supplier<Path> save,
+			java.util.function.LongSupplier globalStep, Runnable close) {
+		return new Steps() {
+			@Override
+			public void step() {
+				step.run();
+			}
+
+			@Override
+			public Path save() {
+				return save.get();
+			}
+
+			@Override
+			public long globalStep() {
+				return globalStep.getAsLong();
+			}
+
+			@Override
+			public void close() {
+				close.run();
+			}
+		};
+	}
+
+	private static int lcm(int a, int b) {
+		int x = a, y = b;
+		while (y != 0) {
+			int t = x % y;
+			x = y;
+			y = t;
+		}
+		return a / x * b;
+	}
+
+	/** Step metrics into the run; a diverged loss stops the run as {@link FailureKind#NAN_LOSS}. */
+	private record SessionSink(TrainingSession session, RolloutGallery gallery) implements MetricSink {
+
+		@Override
+		public void onStep(StepMetrics metrics) {
+			Double loss = metrics.values().get("loss");
+			if (loss != null && !Double.isFinite(loss)) {
+				throw new TrainingFailure(FailureKind.NAN_LOSS, "loss is " + loss + " at step " + metrics.step());
+			}
+			Map<String, Double> finite = new LinkedHashMap<>();
+			metrics.values().forEach((name, value) -> {
+				if (value != null && Double.isFinite(value)) {
+					finite.put(name, value);
+				}
+			});
+			session.reportStep((int) metrics.step(), finite);
+		}
+
+		@Override
+		public void onRollouts(List<RolloutRecord> rollouts) {
+			if (rollouts.isEmpty()) {
+				return;
+			}
+			session.reportRollouts((int) rollouts.get(0).step(), gallery.of(rollouts));
+			RolloutRecord first = rollouts.get(0);
+			String text = first.completion().length() > 200 ? first.completion().substring(0, 200) + "…"
+					: first.completion();
+			session.log(String.format(java.util.Locale.ROOT, "rollout of step %d, sample %s: reward %.3f: %s",
+					first.step(), first.sampleId(), first.reward(), text.replace('\n', ' ')));
+		}
+
+	}
+
+}
