@@ -44,6 +44,9 @@ class LocalProcessDispatcherTests extends ExecutorTestSupport {
 		await().atMost(Duration.ofSeconds(90)).until(() -> state(crashOnce).isTerminal() && state(fatal).isTerminal());
 
 		assertThat(state(crashOnce)).isEqualTo(RunState.SUCCEEDED);
+		// the worker finishes its run before the dispatcher reaps its process and records the exit code
+		await().atMost(Duration.ofSeconds(10)).until(() -> attempts(crashOnce).size() == 2
+				&& attempts(crashOnce).get(1).get("exit_code") != null);
 		List<Map<String, Object>> crashed = attempts(crashOnce);
 		assertThat(crashed).hasSize(2);
 		assertThat(crashed.get(0)).containsEntry("outcome", "FAILED").containsEntry("failure", "ERROR").containsEntry("exit_code", 1);
@@ -84,6 +87,7 @@ class LocalProcessDispatcherTests extends ExecutorTestSupport {
 		runs.cancel(id, "user cancelled");
 		await().atMost(Duration.ofSeconds(5)).until(() -> state(id) == RunState.CANCELLED);
 		await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.liveWorkers() == 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> attempts(id).get(0).get("exit_code") != null);
 		assertThat(attempts(id)).singleElement().satisfies(a -> assertThat(a).containsEntry("outcome", "CANCELLED")
 			.containsEntry("exit_code", 0));
 		assertThat(lastStep(id)).as("stopped within a step or so of the cancel").isLessThan(500);

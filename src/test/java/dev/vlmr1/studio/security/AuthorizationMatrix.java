@@ -97,6 +97,16 @@ final class AuthorizationMatrix {
 		page("GET /runs/{id}").on(RUN).succeeds(200),
 		page("POST /runs/{id}/cancel").on(RUN).consumes().succeeds(302),
 		page("GET /runs/{id}/events").on(FINISHED_RUN).succeeds(200),
+		// run page additions: rollout gallery (a seeded run has no rollouts: its step 1 image is missing) and attempts
+		api("GET /api/runs/{id}/rollouts").on(RUN).succeeds(200),
+		api("GET /api/runs/{id}/rollouts/{step}/{idx}/images/{n}").on(RUN).at("/api/runs/{id}/rollouts/1/0/images/0").succeeds(404),
+		page("GET /runs/{id}/rollouts").on(RUN).succeeds(200),
+		page("GET /runs/{id}/rollouts/{step}/{idx}/images/{n}").on(RUN).at("/runs/{id}/rollouts/1/0/images/0").succeeds(404),
+		page("GET /runs/{id}/attempts").on(RUN).succeeds(200),
+		// tiny models and the one-click demo project (belong to the caller; nothing foreign to name)
+		api("POST /api/models/tiny").succeeds(201).json("{\"name\": \"tiny-${unique}\", \"seed\": 1}"),
+		page("POST /models/tiny").succeeds(302).form("name=tiny-${unique}&seed=1"),
+		page("POST /demo-project").succeeds(302),
 		// datasets: the API and its page-side twin under /datasets/data
 		api("GET /api/datasets").lists(DATASET, "$[*].id"),
 		api("POST /api/datasets").upload().succeeds(201),

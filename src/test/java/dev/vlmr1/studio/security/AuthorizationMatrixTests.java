@@ -157,7 +157,9 @@ class AuthorizationMatrixTests {
 		if (expected == 302 && redirect.endsWith("/login") != toLogin) {
 			failures.add(cell + ": redirected to " + redirect);
 		}
-		if (entry.surface() == Surface.API && expected == 404 && target == Target.FOREIGN) {
+		// an admin reaches foreign resources: where even the authorized answer is 404 there is nothing hidden to compare
+		boolean reachesForeign = caller == Caller.ADMIN && entry.success() == 404;
+		if (entry.surface() == Surface.API && expected == 404 && target == Target.FOREIGN && !reachesForeign) {
 			MockHttpServletResponse missing = calls.perform(entry, caller, MatrixWorld.MISSING, references).getResponse();
 			String foreignBody = MatrixBodies.normalize(response.getContentAsString(), id, MatrixWorld.MISSING);
 			String missingBody = MatrixBodies.normalize(missing.getContentAsString(), id, MatrixWorld.MISSING);
