@@ -1,0 +1,142 @@
+package dev.vlmr1.studio.executor;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.vlmr1.studio.eval.RecAccuracy;
+import dev.vlmr1.studio.eval.RecReport;
+import dev.vlmr1.studio.eval.SeededSubset;
+import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.image.ProcessedImages;
+import dev.vlmr1.studio.reward.RewardSample;
+import dev.vlmr1.studio.reward.SampleImage;
+import dev.vlmr1.studio.run.RunId;
+import dev.vlmr1.studio.run.RunState;
+import dev.vlmr1.studio.synth.SynthSample;
+import dev.vlmr1.studio.synth.SynthTask;
+import dev.vlmr1.studio.synth.SyntheticDataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Eval runs executed by an in-process worker with the real {@link EvalJob} on the fixture model: greedy
+ * completions over a tiny synthetic REC dataset, metrics and per-sample results recorded under the lease, the
+ * accuracy the same number {@link RecAccuracy} gives for the stored predictions; a seeded subset; a dataset with
+ * nothing to evaluate fails as DATA.
+ */
+class EvalJobTests extends ExecutorTestSupport {
+
+	private static final Path FIXTURE = Path.of("src/test/resources/fixtures/qwen2_5_vl_tiny").toAbsolutePath();
+
+	@Test
+	void anEvalRunRecordsRecMetricsAndOneResultPerSample() {
+		List<SynthSample> samples = new SyntheticDataset(5, 112, 112).generate(SynthTask.REC,
+				SyntheticDataset.Split.IN_DOMAIN, 3, "eval-rec");
+		long dataset = EvalDatasets.store(jdbc, dataDir.resolve("artifacts"), "eval-rec", samples);
+		RunId run = queueEval(dataset, Map.of("eval_samples", 0, "eval_batch_size", 2, "max_completion_length", 6));
+
+		assertThat(worker("w").runOnce()).contains(AttemptResult.SUCCEEDED);
+
+		assertThat(state(run)).isEqualTo(RunState.SUCCEEDED);
+		assertThat(jdbc.sql("SELECT total_steps FROM runs WHERE id = ?").param(run.value()).query(Integer.class).single())
+			.as("one progress step per batch of 2").isEqualTo(2);
+		Map<String, Double> metrics = metricsAt(run, EvalJob.RESULT_STEP);
+		assertThat(metrics).containsKeys("eval/rec_accuracy", "eval/rec_mean_iou")
+			.doesNotContainKeys("eval/ovd_map", "eval/ovd_ap50");
+		List<Map<String, Object>> rows = jdbc.sql("""
+				SELECT sample_id, prediction, iou, correct, truth_boxes::text AS truth FROM run_eval_results
+				WHERE run_id = ? AND step = 1 AND NOT archived ORDER BY idx""")
+			.param(run.value()).query().listOfRows();
+		assertThat(rows).hasSize(3);
+		assertThat(rows).extracting(r -> r.get("sample_id")).containsExactlyElementsOf(samples.stream().map(SynthSample::id).toList());
+		assertThat(rows).allSatisfy(r -> assertThat((String) r.get("truth")).startsWith("[{\"box\""));
+
+		// the stored predictions scored directly with VLM-R1's protocol give the recorded numbers
+		ImageProcessor processor = ImageProcessor.fromCheckpoint(FIXTURE);
+		List<String> predictions = new ArrayList<>();
+		List<RewardSample> truths = new ArrayList<>();
+		for (int i = 0; i < samples.size(); i++) {
+			predictions.add((String) rows.get(i).get("prediction"));
+			truths.add(rewardSample(samples.get(i), processor));
+		}
+		RecReport direct = RecAccuracy.vlmr1().evaluate(predictions, truths);
+		assertThat(metrics.get("eval/rec_accuracy")).isCloseTo(direct.accuracy(), within(1e-12));
+		assertThat(metrics.get("eval/rec_mean_iou")).isCloseTo(direct.meanIou(), within(1e-9));
+		for (int i = 0; i < samples.size(); i++) {
+			assertThat(rows.get(i).get("correct")).isEqualTo(direct.samples().get(i).correct());
+			assertThat((Double) rows.get(i).get("iou")).isCloseTo(direct.samples().get(i).iou(), within(1e-9));
+		}
+	}
+
+	@Test
+	void evalSamplesPicksTheSeededSubset() {
+		List<SynthSample> samples = new SyntheticDataset(9, 112, 112).generate(SynthTask.REC,
+				SyntheticDataset.Split.IN_DOMAIN, 4, "eval-sub");
+		long dataset = EvalDatasets.store(jdbc, dataDir.resolve("artifacts"), "eval-sub", samples);
+		RunId run = queueEval(dataset, Map.of("eval_samples", 2, "seed", 7, "eval_batch_size", 4, "max_completion_length", 4));
+
+		assertThat(worker("w").runOnce()).contains(AttemptResult.SUCCEEDED);
+
+		List<String> expected = SeededSubset.indices(4, 2, 7).stream().map(i -> samples.get(i).id()).toList();
+		assertThat(jdbc.sql("SELECT sample_id FROM run_eval_results WHERE run_id = ? ORDER BY idx").param(run.value())
+			.query(String.class).list()).containsExactlyElementsOf(expected);
+	}
+
+	@Test
+	void aDatasetWithoutRecOrOvdSamplesFailsAsData() {
+		List<SynthSample> samples = new SyntheticDataset(3, 112, 112).generate(SynthTask.COUNTING,
+				SyntheticDataset.Split.IN_DOMAIN, 2, "eval-count");
+		long dataset = EvalDatasets.store(jdbc, dataDir.resolve("artifacts"), "eval-count", samples);
+		RunId run = queueEval(dataset, Map.of("max_completion_length", 4));
+
+		assertThat(worker("w").runOnce()).contains(AttemptResult.FAILED);
+
+		assertThat(state(run)).isEqualTo(RunState.FAILED);
+		assertThat(runs.find(run).orElseThrow().stateReason()).startsWith("DATA:").contains("no REC or OVD samples");
+		assertThat(jdbc.sql("SELECT count(*) FROM run_eval_results WHERE run_id = ?").param(run.value())
+			.query(Integer.class).single()).isZero();
+	}
+
+	private RunId queueEval(long dataset, Map<String, Object> hyperparameters) {
+		long model = jdbc.sql("INSERT INTO models (owner_id, name, path, model_type) VALUES (1, ?, ?, 'qwen2_5_vl') RETURNING id")
+			.params("fixture-" + System.nanoTime(), FIXTURE.toString()).query(Long.class).single();
+		long id = jdbc.sql("""
+				INSERT INTO runs (owner_id, type, state, model_id, hyperparameters, max_attempts)
+				VALUES (1, 'EVAL', 'QUEUED', ?, CAST(? AS jsonb), 1) RETURNING id""")
+			.params(model, json(hyperparameters)).query(Long.class).single();
+		jdbc.sql("INSERT INTO run_datasets (run_id, dataset_id, role, position) VALUES (?, ?, 'TRAIN', 0)")
+			.params(id, dataset).update();
+		return new RunId(id);
+	}
+
+	private Map<String, Double> metricsAt(RunId run, int step) {
+		Map<String, Double> out = new java.util.HashMap<>();
+		jdbc.sql("SELECT name, value FROM run_metrics WHERE run_id = ? AND step = ? AND NOT archived")
+			.params(run.value(), step)
+			.query((java.sql.ResultSet rs) -> {
+				out.put(rs.getString(1), rs.getDouble(2));
+			});
+		return out;
+	}
+
+	private static RewardSample rewardSample(SynthSample sample, ImageProcessor processor) {
+		BufferedImage image = sample.image();
+		ProcessedImages processed = processor.process(List.of(image));
+		long[] grid = processed.gridThw()[0];
+		return RewardSample.of(sample.question(), sample.solution())
+			.withImage(new SampleImage(image.getWidth(), image.getHeight(), (int) grid[0], (int) grid[1], (int) grid[2]));
+	}
+
+	private static String json(Map<String, Object> values) {
+		StringBuilder out = new StringBuilder("{");
+		values.forEach((k, v) -> out.append(out.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+		return out.append('}').toString();
+	}
+
+}
