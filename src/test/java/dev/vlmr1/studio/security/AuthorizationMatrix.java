@@ -89,6 +89,7 @@ final class AuthorizationMatrix {
 		api("GET /api/runs/{id}/metrics").on(RUN).succeeds(200),
 		api("GET /api/runs/{id}/attempts").on(RUN).succeeds(200),
 		api("GET /api/runs/{id}/checkpoints").on(RUN).succeeds(200),
+		api("GET /api/runs/{id}/eval-results").on(RUN).succeeds(200),
 		api("GET /api/runs/{id}/events").on(FINISHED_RUN).succeeds(200),
 		api("GET /api/runs/{id}/attempts/diagnostics").on(RUN).succeeds(200).pending("executor"),
 		page("GET /runs").lists(RUN, "runs"),
@@ -97,6 +98,7 @@ final class AuthorizationMatrix {
 		page("GET /runs/{id}").on(RUN).succeeds(200),
 		page("POST /runs/{id}/cancel").on(RUN).consumes().succeeds(302),
 		page("GET /runs/{id}/events").on(FINISHED_RUN).succeeds(200),
+		page("GET /runs/{id}/eval-results").on(RUN).succeeds(200),
 		// datasets: the API and its page-side twin under /datasets/data
 		api("GET /api/datasets").lists(DATASET, "$[*].id"),
 		api("POST /api/datasets").upload().succeeds(201),
