@@ -103,9 +103,46 @@ class EvalJobTests extends ExecutorTestSupport {
 			.query(Integer.class).single()).isZero();
 	}
 
-	private RunId queueEval(long dataset, Map<String, Object> hyperparameters) {
-		long model = jdbc.sql("INSERT INTO models (owner_id, name, path, model_type) VALUES (1, ?, ?, 'qwen2_5_vl') RETURNING id")
+	@Test
+	void aGrpoRunWithEvalStepsEvaluatesTheCurrentPolicyEveryNSteps() {
+		List<SynthSample> train = new SyntheticDataset(21, 112, 112).generate(SynthTask.REC,
+				SyntheticDataset.Split.IN_DOMAIN, 2, "train-rec");
+		List<SynthSample> heldOut = new SyntheticDataset(22, 112, 112).generate(SynthTask.REC,
+				SyntheticDataset.Split.OUT_OF_DOMAIN, 3, "held-rec");
+		long trainSet = EvalDatasets.store(jdbc, dataDir.resolve("artifacts"), "train-rec", train);
+		long evalSet = EvalDatasets.store(jdbc, dataDir.resolve("artifacts"), "held-rec", heldOut);
+		long model = fixtureModel();
+		long id = jdbc.sql("""
+				INSERT INTO runs (owner_id, type, state, model_id, eval_dataset_id, reward_terms, hyperparameters, max_attempts)
+				VALUES (1, 'GRPO', 'QUEUED', ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), 1) RETURNING id""")
+			.params(model, evalSet, "[{\"function\": \"iou\", \"weight\": 1.0}]",
+					json(Map.of("max_steps", 2, "num_generations", 2, "per_device_train_batch_size", 2,
+							"gradient_accumulation_steps", 1, "max_completion_length", 4, "beta", 0, "eval_steps", 1,
+							"eval_samples", 2, "eval_batch_size", 2)))
+			.query(Long.class).single();
+		jdbc.sql("INSERT INTO run_datasets (run_id, dataset_id, role, position) VALUES (?, ?, 'TRAIN', 0)")
+			.params(id, trainSet).update();
+		RunId run = new RunId(id);
+
+		assertThat(worker("w").runOnce()).contains(AttemptResult.SUCCEEDED);
+
+		for (int step = 1; step <= 2; step++) {
+			assertThat(metricsAt(run, step)).as("step " + step).containsKeys("reward", "loss", "eval/rec_accuracy",
+					"eval/rec_mean_iou");
+			assertThat(jdbc.sql("SELECT count(*) FROM run_eval_results WHERE run_id = ? AND step = ? AND NOT archived")
+				.params(id, step).query(Integer.class).single()).as("eval_samples = 2 results at step " + step).isEqualTo(2);
+		}
+		assertThat(jdbc.sql("SELECT DISTINCT sample_id FROM run_eval_results WHERE run_id = ?").param(id)
+			.query(String.class).list()).allSatisfy(s -> assertThat(s).startsWith("held-rec"));
+	}
+
+	private long fixtureModel() {
+		return jdbc.sql("INSERT INTO models (owner_id, name, path, model_type) VALUES (1, ?, ?, 'qwen2_5_vl') RETURNING id")
 			.params("fixture-" + System.nanoTime(), FIXTURE.toString()).query(Long.class).single();
+	}
+
+	private RunId queueEval(long dataset, Map<String, Object> hyperparameters) {
+		long model = fixtureModel();
 		long id = jdbc.sql("""
 				INSERT INTO runs (owner_id, type, state, model_id, hyperparameters, max_attempts)
 				VALUES (1, 'EVAL', 'QUEUED', ?, CAST(? AS jsonb), 1) RETURNING id""")
