@@ -11,6 +11,8 @@ CREATE TABLE run_eval_results (
     sample_id       TEXT             NOT NULL,
     task_type       VARCHAR(10)      NOT NULL,
     prediction      TEXT             NOT NULL,
+    -- the sample's first image: its sha256 in the content-addressed store (null without one)
+    image           CHAR(64),
     -- [{"box": [x1, y1, x2, y2], "label": "…"}] in the original image's pixels
     predicted_boxes JSONB            NOT NULL,
     truth_boxes     JSONB            NOT NULL,

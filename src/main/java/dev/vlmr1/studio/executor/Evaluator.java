@@ -89,7 +89,7 @@ final class Evaluator {
 			heldOut = report.accuracy();
 			for (RecSampleResult r : report.samples()) {
 				GreedyCompletions.Completed c = completions.get(r.index());
-				results.add(new EvalResultRecord(c.sample().id(), "rec", c.text(), boxes(r.prediction()),
+				results.add(new EvalResultRecord(c.sample().id(), "rec", c.text(), image(c.sample()), boxes(r.prediction()),
 						boxes(r.groundTruth()), r.iou(), r.correct()));
 			}
 		}
@@ -107,7 +107,7 @@ final class Evaluator {
 			for (OvdSampleResult r : report.samples()) {
 				GreedyCompletions.Completed c = completions.get(r.index());
 				boolean all = r.truePositives() == r.groundTruth().size() && r.predictions().size() == r.groundTruth().size();
-				results.add(new EvalResultRecord(c.sample().id(), "ovd", c.text(), detections(r.predictions()),
+				results.add(new EvalResultRecord(c.sample().id(), "ovd", c.text(), image(c.sample()), detections(r.predictions()),
 						detections(r.groundTruth()), null, all));
 			}
 		}
@@ -135,6 +135,16 @@ final class Evaluator {
 		Object method = c.sample().fields().get("accu_reward_method");
 		return new RewardSample(c.sample().question(), c.sample().solution(), c.sample().fields(), images,
 				method instanceof String m ? m : null);
+	}
+
+	/** The first image's sha256: {@link TrainingInputs} resolves images to {@code <artifacts>/images/ab/cdef…}. */
+	private static @Nullable String image(TrainingSample sample) {
+		if (sample.images().isEmpty() || sample.images().get(0).getParent() == null) {
+			return null;
+		}
+		java.nio.file.Path file = sample.images().get(0);
+		String sha = file.getParent().getFileName() + "" + file.getFileName();
+		return sha.matches("[0-9a-f]{64}") ? sha : null;
 	}
 
 	private static List<RolloutBox> boxes(@Nullable Box b) {

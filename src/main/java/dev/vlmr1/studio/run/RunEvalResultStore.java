@@ -41,10 +41,10 @@ class RunEvalResultStore {
 		for (int i = 0; i < results.size(); i++) {
 			EvalResultRecord r = results.get(i);
 			jdbc.sql("""
-					INSERT INTO run_eval_results (run_id, attempt, step, idx, sample_id, task_type, prediction,
+					INSERT INTO run_eval_results (run_id, attempt, step, idx, sample_id, task_type, prediction, image,
 					  predicted_boxes, truth_boxes, iou, correct)
-					VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?)""")
-				.params(runId, attempt, step, i, r.sampleId(), r.taskType(), r.prediction().replace("\u0000", ""),
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?)""")
+				.params(runId, attempt, step, i, r.sampleId(), r.taskType(), r.prediction().replace("\u0000", ""), r.image(),
 						json.writeValueAsString(r.predictedBoxes()), json.writeValueAsString(r.truthBoxes()), r.iou(),
 						r.correct())
 				.update();
@@ -76,6 +76,13 @@ class RunEvalResultStore {
 			.list();
 	}
 
+	java.util.Optional<EvalResult> find(long runId, int step, int idx) {
+		return jdbc.sql("SELECT * FROM run_eval_results WHERE run_id = ? AND step = ? AND idx = ? AND NOT archived")
+			.params(runId, step, idx)
+			.query(this::map)
+			.optional();
+	}
+
 	int count(long runId, int step, @Nullable Boolean correct) {
 		return jdbc.sql("""
 				SELECT count(*) FROM run_eval_results WHERE run_id = ? AND step = ? AND NOT archived
@@ -89,7 +96,7 @@ class RunEvalResultStore {
 		double iou = rs.getDouble("iou");
 		Double nullableIou = rs.wasNull() ? null : iou;
 		return new EvalResult(rs.getInt("step"), rs.getInt("idx"), rs.getInt("attempt"), rs.getString("sample_id"),
-				rs.getString("task_type"), rs.getString("prediction"), json.readValue(rs.getString("predicted_boxes"), BOXES),
+				rs.getString("task_type"), rs.getString("prediction"), rs.getString("image"), json.readValue(rs.getString("predicted_boxes"), BOXES),
 				json.readValue(rs.getString("truth_boxes"), BOXES), nullableIou, rs.getBoolean("correct"));
 	}
 

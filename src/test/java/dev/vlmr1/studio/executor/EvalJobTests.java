@@ -50,12 +50,13 @@ class EvalJobTests extends ExecutorTestSupport {
 		assertThat(metrics).containsKeys("eval/rec_accuracy", "eval/rec_mean_iou")
 			.doesNotContainKeys("eval/ovd_map", "eval/ovd_ap50");
 		List<Map<String, Object>> rows = jdbc.sql("""
-				SELECT sample_id, prediction, iou, correct, truth_boxes::text AS truth FROM run_eval_results
+				SELECT sample_id, prediction, iou, correct, truth_boxes::text AS truth, image FROM run_eval_results
 				WHERE run_id = ? AND step = 1 AND NOT archived ORDER BY idx""")
 			.param(run.value()).query().listOfRows();
 		assertThat(rows).hasSize(3);
 		assertThat(rows).extracting(r -> r.get("sample_id")).containsExactlyElementsOf(samples.stream().map(SynthSample::id).toList());
 		assertThat(rows).allSatisfy(r -> assertThat((String) r.get("truth")).startsWith("[{\"box\""));
+		assertThat(rows).allSatisfy(r -> assertThat((String) r.get("image")).as("the sample's image sha256").hasSize(64));
 
 		// the stored predictions scored directly with VLM-R1's protocol give the recorded numbers
 		ImageProcessor processor = ImageProcessor.fromCheckpoint(FIXTURE);

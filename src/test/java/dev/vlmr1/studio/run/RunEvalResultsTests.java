@@ -22,6 +22,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 class RunEvalResultsTests extends RunTestSupport {
 
+	@org.springframework.beans.factory.annotation.Autowired
+	dev.vlmr1.studio.web.StudioProperties studio;
+
 	@Test
 	void resultsAreFencedByTheLeaseAndReplacedPerStep() {
 		drainQueue();
@@ -89,8 +92,33 @@ class RunEvalResultsTests extends RunTestSupport {
 		mvc.perform(get("/runs/" + id.value() + "/eval-results").with(onPage(bob))).andExpect(status().isNotFound());
 	}
 
+	@Test
+	void aResultsImageIsServedToTheOwnerOnly() throws Exception {
+		drainQueue();
+		CurrentUser alice = newUser(false);
+		RunId id = queuedRun(alice);
+		UUID lease = runs.claimNext("w").orElseThrow().leaseToken();
+		byte[] png = java.nio.file.Files.readAllBytes(RunRolloutTests.IMAGE);
+		String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(png));
+		java.nio.file.Path stored = studio.artifactsDir().resolve("images").resolve(sha.substring(0, 2)).resolve(sha.substring(2));
+		java.nio.file.Files.createDirectories(stored.getParent());
+		java.nio.file.Files.write(stored, png);
+		runs.recordEvalResults(id, lease, 1, List.of(new EvalResultRecord("s", "rec", "p", sha, List.of(), List.of(), 0.0,
+				false), result("no-image", false)));
+		String api = "/api/runs/" + id.value() + "/eval-results";
+		mvc.perform(get(api).with(as(alice))).andExpect(status().isOk())
+			.andExpect(jsonPath("$.items[0].imageUrl").value(api + "/1/0/image"))
+			.andExpect(jsonPath("$.items[1].imageUrl").doesNotExist());
+		mvc.perform(get(api + "/1/0/image").with(as(alice))).andExpect(status().isOk())
+			.andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.content().bytes(png));
+		mvc.perform(get("/runs/" + id.value() + "/eval-results/1/0/image").with(onPage(alice))).andExpect(status().isOk());
+		mvc.perform(get(api + "/1/0/image").with(as(newUser(false)))).andExpect(status().isNotFound());
+		mvc.perform(get(api + "/1/1/image").with(as(alice))).andExpect(status().isNotFound());
+		mvc.perform(get(api + "/1/7/image").with(as(alice))).andExpect(status().isNotFound());
+	}
+
 	private static EvalResultRecord result(String sample, boolean correct) {
-		return new EvalResultRecord(sample, "rec", "<answer>[1, 2, 30, 40]</answer>", List.of(RolloutBox.of(1, 2, 30, 40)),
+		return new EvalResultRecord(sample, "rec", "<answer>[1, 2, 30, 40]</answer>", null, List.of(RolloutBox.of(1, 2, 30, 40)),
 				List.of(RolloutBox.of(10, 20, 30, 40)), 0.75, correct);
 	}
 
