@@ -117,6 +117,43 @@ class RunEvalResultsTests extends RunTestSupport {
 		mvc.perform(get(api + "/1/7/image").with(as(alice))).andExpect(status().isNotFound());
 	}
 
+	@Test
+	void periodicEvaluationNeedsAHeldOutDatasetAndEvalRunsAreAccepted() throws Exception {
+		CurrentUser alice = newUser(false);
+		long model = newModel(alice);
+		long dataset = newDataset(alice);
+		String sft = """
+				{"type": "sft", "modelId": %d, "datasetIds": [%d], "hyperparameters": {"eval_steps": 5}}"""
+			.formatted(model, dataset);
+		mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/api/runs").with(as(alice))
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON).content(sft))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("evalDatasetId"))
+			.andExpect(jsonPath("$.errors[0].message").value(org.hamcrest.Matchers.containsString("eval_steps > 0")));
+		String withHeldOut = """
+				{"type": "sft", "modelId": %d, "datasetIds": [%d], "evalDatasetId": %d,
+				 "hyperparameters": {"eval_steps": 5, "eval_samples": 8, "eval_alarm_window": 4}}"""
+			.formatted(model, dataset, dataset);
+		mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/api/runs").with(as(alice))
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON).content(withHeldOut))
+			.andExpect(status().isCreated());
+		String eval = """
+				{"type": "eval", "modelId": %d, "datasetIds": [%d], "hyperparameters": {"eval_samples": 0}}"""
+			.formatted(model, dataset);
+		mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/api/runs").with(as(alice))
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON).content(eval))
+			.andExpect(status().isCreated())
+			.andExpect(jsonPath("$.type").value(org.hamcrest.Matchers.equalToIgnoringCase("eval")));
+		String tooSmallWindow = """
+				{"type": "grpo", "modelId": %d, "datasetIds": [%d], "evalDatasetId": %d, "rewardConfigId": %d,
+				 "hyperparameters": {"eval_steps": 1, "eval_alarm_window": 1}}"""
+			.formatted(model, dataset, dataset, newRewardConfig(alice));
+		mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/api/runs").with(as(alice))
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON).content(tooSmallWindow))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("hyperparameters.eval_alarm_window"));
+	}
+
 	private static EvalResultRecord result(String sample, boolean correct) {
 		return new EvalResultRecord(sample, "rec", "<answer>[1, 2, 30, 40]</answer>", null, List.of(RolloutBox.of(1, 2, 30, 40)),
 				List.of(RolloutBox.of(10, 20, 30, 40)), 0.75, correct);
