@@ -76,6 +76,37 @@ class EvalJobTests extends ExecutorTestSupport {
 	}
 
 	@Test
+	void aMixedDatasetRecordsRecAndOvdMetricsAsTheLibraryComputesThem() {
+		List<SynthSample> rec = new SyntheticDataset(31, 112, 112).generate(SynthTask.REC,
+				SyntheticDataset.Split.IN_DOMAIN, 1, "mix-rec");
+		List<SynthSample> ovd = new SyntheticDataset(32, 112, 112).generate(SynthTask.OVD,
+				SyntheticDataset.Split.IN_DOMAIN, 2, "mix-ovd");
+		List<SynthSample> all = new ArrayList<>(ovd);
+		all.addAll(rec);
+		long dataset = EvalDatasets.store(jdbc, dataDir.resolve("artifacts"), "eval-mix", all);
+		RunId run = queueEval(dataset, Map.of("eval_samples", 0, "eval_batch_size", 4, "max_completion_length", 6));
+
+		assertThat(worker("w").runOnce()).contains(AttemptResult.SUCCEEDED);
+
+		Map<String, Double> metrics = metricsAt(run, EvalJob.RESULT_STEP);
+		assertThat(metrics).containsKeys("eval/rec_accuracy", "eval/rec_mean_iou", "eval/ovd_map", "eval/ovd_ap50",
+				"eval/ovd_precision", "eval/ovd_recall");
+		assertThat(jdbc.sql("SELECT total_steps FROM runs WHERE id = ?").param(run.value()).query(Integer.class).single())
+			.as("REC and OVD never share a batch").isEqualTo(2);
+		List<Map<String, Object>> rows = jdbc.sql("""
+				SELECT sample_id, task_type, prediction, iou FROM run_eval_results WHERE run_id = ? ORDER BY idx""")
+			.param(run.value()).query().listOfRows();
+		assertThat(rows).extracting(r -> r.get("task_type")).containsExactly("rec", "ovd", "ovd");
+		assertThat(rows.get(1).get("iou")).as("OVD has no single IoU").isNull();
+		List<String> ovdPredictions = List.of((String) rows.get(1).get("prediction"), (String) rows.get(2).get("prediction"));
+		var direct = new dev.vlmr1.studio.eval.OvdMetrics(false).evaluate(ovdPredictions,
+				ovd.stream().map(s -> RewardSample.of(s.question(), s.solution())).toList());
+		assertThat(metrics.get("eval/ovd_map")).isCloseTo(direct.map(), within(1e-12));
+		assertThat(metrics.get("eval/ovd_precision")).isCloseTo(direct.precision(), within(1e-12));
+		assertThat(metrics.get("eval/ovd_recall")).isCloseTo(direct.recall(), within(1e-12));
+	}
+
+	@Test
 	void evalSamplesPicksTheSeededSubset() {
 		List<SynthSample> samples = new SyntheticDataset(9, 112, 112).generate(SynthTask.REC,
 				SyntheticDataset.Split.IN_DOMAIN, 4, "eval-sub");
