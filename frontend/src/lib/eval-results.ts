@@ -38,7 +38,7 @@ export class EvalResults {
 
   /** Metrics arrived: reload once the burst is over when they include an evaluation's. */
   onMetrics(names: string[]): void {
-    if (!names.some((n) => n.startsWith('eval/') && n !== 'eval/batches_done')) return;
+    if (!names.some((n) => n.startsWith('eval/'))) return;
     window.clearTimeout(this.reloadTimer);
     this.reloadTimer = window.setTimeout(() => void this.load(), 300);
   }

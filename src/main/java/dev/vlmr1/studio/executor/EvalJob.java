@@ -45,8 +45,9 @@ final class EvalJob implements TrainingJob {
 		Evaluator.Outcome outcome;
 		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(model)) {
 			ImageProcessor images = ImageProcessor.fromCheckpoint(model);
+			// progress as a metric outside eval/: the compare page's final table ranks every eval/ metric
 			outcome = evaluate(evaluator, policy, tokenizer, images, hp, session,
-					(done) -> session.reportStep(done, Map.of("eval/batches_done", (double) done)));
+					(done) -> session.reportStep(done, Map.of("progress/eval_batches", (double) done)));
 		}
 		if (outcome == null) {
 			return; // cancelled

@@ -46,6 +46,7 @@ class EvalJobTests extends ExecutorTestSupport {
 		assertThat(state(run)).isEqualTo(RunState.SUCCEEDED);
 		assertThat(jdbc.sql("SELECT total_steps FROM runs WHERE id = ?").param(run.value()).query(Integer.class).single())
 			.as("one progress step per batch of 2").isEqualTo(2);
+		assertThat(metricsAt(run, 2)).containsEntry("progress/eval_batches", 2.0);
 		Map<String, Double> metrics = metricsAt(run, EvalJob.RESULT_STEP);
 		assertThat(metrics).containsKeys("eval/rec_accuracy", "eval/rec_mean_iou")
 			.doesNotContainKeys("eval/ovd_map", "eval/ovd_ap50");
