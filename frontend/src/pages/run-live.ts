@@ -8,6 +8,7 @@ import { RunCharts } from '../lib/run-charts';
 import { RunProgress } from '../lib/run-progress';
 import { RolloutGallery } from '../lib/rollout-gallery';
 import { RunAttempts } from '../lib/run-attempts';
+import { EvalResults } from '../lib/eval-results';
 
 interface Envelope<P> { seq: number; type: string; attempt: number; createdAt: string; payload: P }
 interface StatePayload { from: string | null; to: string; reason?: string | null; worker?: string }
@@ -15,6 +16,7 @@ interface MetricsPayload { step: number; totalSteps?: number; values: Record<str
 interface LogPayload { lines: string[] }
 interface CheckpointPayload { step: number; path: string; modelId?: number | null }
 interface RolloutsPayload { step: number; count: number }
+interface AlarmPayload { step: number; message: string }
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 const MAX_LOG_LINES = 2000;
@@ -30,6 +32,9 @@ const progress = new RunProgress($<HTMLProgressElement>('run-progress'), $('run-
 const attempts = new RunAttempts(root.dataset.attemptsUrl!, $<HTMLTableElement>('attempts'));
 const gallery = new RolloutGallery(root.dataset.rolloutsUrl!, $<HTMLSelectElement>('rollout-step'), $('gallery'),
   $('gallery-info'));
+const evalResults = new EvalResults(root.dataset.evalResultsUrl!, $<HTMLSelectElement>('eval-step'),
+  $<HTMLSelectElement>('eval-filter'), $<HTMLTableElement>('eval-results').tBodies[0], $('eval-info'),
+  $<HTMLButtonElement>('eval-prev'), $<HTMLButtonElement>('eval-next'));
 
 function on<P>(source: EventSource, type: string, handle: (event: Envelope<P>) => void): void {
   source.addEventListener(type, (e) => handle(JSON.parse((e as MessageEvent).data) as Envelope<P>));
@@ -105,6 +110,18 @@ function connect(): void {
     const p = event.payload;
     Object.entries(p.values).forEach(([name, value]) => charts.add(name, p.step, value));
     progress.onMetrics(p.step, event.createdAt, event.attempt, p.totalSteps);
+    evalResults.onMetrics(Object.keys(p.values));
+  });
+  on<AlarmPayload>(source, 'alarm', (event) => {
+    appendLog(event.createdAt, `⚠ ALARM at step ${event.payload.step}: ${event.payload.message}`);
+    const alarms = document.getElementById('run-alarms');
+    if (alarms) {
+      const line = document.createElement('p');
+      line.className = 'alarm';
+      line.textContent = `⚠ step ${event.payload.step}: ${event.payload.message}`;
+      alarms.append(line);
+      alarms.hidden = false;
+    }
   });
   on<RolloutsPayload>(source, 'rollouts', (event) => gallery.onRecorded(event.payload.step));
   on<LogPayload>(source, 'log', (event) => event.payload.lines.forEach((l) => appendLog(event.createdAt, l)));
@@ -116,3 +133,4 @@ function connect(): void {
 
 connect();
 void gallery.load();
+void evalResults.load();

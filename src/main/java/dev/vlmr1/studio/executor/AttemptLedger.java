@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.vlmr1.studio.run.EvalResultRecord;
 import dev.vlmr1.studio.run.LeaseLostException;
 import dev.vlmr1.studio.run.RolloutSampleRecord;
 import dev.vlmr1.studio.run.RunDetails;
@@ -143,6 +144,16 @@ class AttemptLedger implements WorkerBackend {
 	@Override
 	public void reportRollouts(Assignment a, int step, List<RolloutSampleRecord> samples) {
 		runs.recordRollouts(a.runId(), a.leaseToken(), step, samples);
+	}
+
+	@Override
+	public void reportEvalResults(Assignment a, int step, List<EvalResultRecord> results) {
+		runs.recordEvalResults(a.runId(), a.leaseToken(), step, results);
+	}
+
+	@Override
+	public void alarm(Assignment a, int step, String message) {
+		runs.recordAlarm(a.runId(), a.leaseToken(), step, message);
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.vlmr1.studio.model.image.ImageProcessor;
@@ -69,7 +70,8 @@ final class RealTrainingJob implements TrainingJob {
 			// the trainer writes checkpoint-<step> into the attempt directory, where the session stages them
 			Path outputDir = session.newCheckpointDir(0).getParent();
 			Files.deleteIfExists(session.newCheckpointDir(0));
-			MetricSink sink = new SessionSink(session, new RolloutGallery(samples));
+			PeriodicEvaluation evaluation = PeriodicEvaluation.of(run, inputs, hp);
+			MetricSink sink = new SessionSink(session, new RolloutGallery(samples), evaluation);
 			int total;
 			Policy reference = null;
 			Steps steps;
@@ -101,16 +103,21 @@ final class RealTrainingJob implements TrainingJob {
 				throw new TrainingFailure(FailureKind.SETUP, "the executor does not train " + run.type() + " runs");
 			}
 			try (Steps s = steps; Policy ref = reference) {
-				loop(session, s, total, saveSteps);
+				loop(session, s, total, saveSteps, evaluation == null ? null
+						: (step) -> evaluation.afterStep(step, policy, tokenizer, images, hp, session));
 			}
 		}
 	}
 
-	private void loop(TrainingSession session, Steps trainer, int total, int saveSteps) {
+	private void loop(TrainingSession session, Steps trainer, int total, int saveSteps,
+			java.util.function.@Nullable IntConsumer evaluate) {
 		session.declareTotalSteps(total);
 		while (trainer.globalStep() < total && !session.stopRequested()) {
 			trainer.step();
 			int step = (int) trainer.globalStep();
+			if (evaluate != null) {
+				evaluate.accept(step);
+			}
 			if (step == total || step % saveSteps == 0) {
 				session.newCheckpointDir(step); // a fresh directory: a torn one of an earlier attempt is gone
 				Path dir = trainer.save();
@@ -168,7 +175,8 @@ final class RealTrainingJob implements TrainingJob {
 	}
 
 	/** Step metrics into the run; a diverged loss stops the run as {@link FailureKind#NAN_LOSS}. */
-	private record SessionSink(TrainingSession session, RolloutGallery gallery) implements MetricSink {
+	private record SessionSink(TrainingSession session, RolloutGallery gallery,
+			@Nullable PeriodicEvaluation evaluation) implements MetricSink {
 
 		@Override
 		public void onStep(StepMetrics metrics) {
@@ -183,6 +191,9 @@ final class RealTrainingJob implements TrainingJob {
 				}
 			});
 			session.reportStep((int) metrics.step(), finite);
+			if (evaluation != null) {
+				evaluation.onTrainingStep(finite);
+			}
 		}
 
 		@Override

@@ -3,6 +3,7 @@ package dev.vlmr1.studio.executor;
 import java.util.function.Function;
 
 import dev.vlmr1.studio.run.RunDetails;
+import dev.vlmr1.studio.run.RunType;
 
 /**
  * Chooses the {@link TrainingJob} for a run: the {@link RealTrainingJob} ({@code studio.executor.trainer=real},
@@ -18,7 +19,7 @@ final class TrainingJobs {
 		return run -> run.hyperparameters().get("fake_trainer") != null ? new FakeTrainer(fakeSpec(run, properties.fake()))
 				: switch (properties.trainer()) {
 			case "fake" -> new FakeTrainer(fakeSpec(run, properties.fake()));
-			case "real" -> new RealTrainingJob(run, inputs);
+			case "real" -> run.type() == RunType.EVAL ? new EvalJob(run, inputs) : new RealTrainingJob(run, inputs);
 			default -> session -> {
 				throw new TrainingFailure(FailureKind.SETUP, "unknown trainer '" + properties.trainer() + "'");
 			};

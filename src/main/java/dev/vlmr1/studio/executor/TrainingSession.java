@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.run.EvalResultRecord;
 import dev.vlmr1.studio.run.RolloutSampleRecord;
 
 /**
@@ -40,6 +41,12 @@ public interface TrainingSession {
 
 	/** Stores a sample of the rollouts of {@code step} (GRPO) for the run page's gallery. */
 	void reportRollouts(int step, List<RolloutSampleRecord> samples);
+
+	/** Stores the per-sample results of an evaluation at {@code step} (eval runs, periodic evaluation). */
+	void reportEvalResults(int step, List<EvalResultRecord> results);
+
+	/** Records an alarm event at {@code step} (the reward-hacking alarm), also logged. */
+	void alarm(int step, String message);
 
 	/** Marks the checkpoint in {@code dir} committed and registers it for resume. */
 	void commitCheckpoint(int step, Path dir);

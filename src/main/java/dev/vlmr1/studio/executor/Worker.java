@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 import dev.vlmr1.studio.run.LeaseLostException;
+import dev.vlmr1.studio.run.EvalResultRecord;
 import dev.vlmr1.studio.run.RolloutSampleRecord;
 import dev.vlmr1.studio.run.RunDetails;
 import dev.vlmr1.studio.run.RunState;
@@ -247,6 +248,17 @@ final class Worker {
 		@Override
 		public void reportRollouts(int step, List<RolloutSampleRecord> samples) {
 			backend.reportRollouts(assignment, step, samples);
+		}
+
+		@Override
+		public void reportEvalResults(int step, List<EvalResultRecord> results) {
+			backend.reportEvalResults(assignment, step, results);
+		}
+
+		@Override
+		public void alarm(int step, String message) {
+			log("ALARM at step " + step + ": " + message);
+			backend.alarm(assignment, step, message);
 		}
 
 		@Override

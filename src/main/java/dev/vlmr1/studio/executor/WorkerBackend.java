@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.vlmr1.studio.run.EvalResultRecord;
 import dev.vlmr1.studio.run.RolloutSampleRecord;
 import dev.vlmr1.studio.run.RunState;
 
@@ -33,6 +34,12 @@ interface WorkerBackend {
 	void reportRollouts(Assignment assignment, int step, List<RolloutSampleRecord> samples);
 
 	void commitCheckpoint(Assignment assignment, int step, Path dir);
+
+	/** Stores the per-sample results of an evaluation at {@code step}. */
+	void reportEvalResults(Assignment assignment, int step, List<EvalResultRecord> results);
+
+	/** Records an alarm event (reward hacking) at {@code step}. */
+	void alarm(Assignment assignment, int step, String message);
 
 	/** Ends the attempt after the job returned: SUCCEEDED, or CANCELLED when a cancel was requested. */
 	AttemptResult complete(Assignment assignment, String logTail);

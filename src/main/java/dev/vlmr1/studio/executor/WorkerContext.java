@@ -33,7 +33,7 @@ import dev.vlmr1.studio.web.StudioProperties;
 @EnableTransactionManagement(proxyTargetClass = true)
 @ComponentScan(basePackageClasses = RunManagement.class, useDefaultFilters = false,
 		includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
-				pattern = "dev\\.vlmr1\\.studio\\.run\\.(RunManagement|RunStore|RunTelemetryStore|RunRolloutStore|RolloutImages|CheckpointRegistration)"))
+				pattern = "dev\\.vlmr1\\.studio\\.run\\.(RunManagement|RunStore|RunTelemetryStore|RunRolloutStore|RunEvalResultStore|RolloutImages|CheckpointRegistration)"))
 class WorkerContext {
 
 	/** Opens a context; {@code overrides} win over system properties and the environment (tests). */

@@ -42,8 +42,12 @@ public class RunManagement {
 
 	private final CheckpointRegistration registration;
 
+	private final RunEvalResultStore evalResults;
+
 	RunManagement(RunStore runs, RunTelemetryStore telemetry, RunProperties properties, ApplicationEventPublisher events,
-			RunRolloutStore rollouts, RolloutImages images, CheckpointRegistration registration) {
+			RunRolloutStore rollouts, RolloutImages images, CheckpointRegistration registration,
+			RunEvalResultStore evalResults) {
+		this.evalResults = evalResults;
 		this.runs = runs;
 		this.telemetry = telemetry;
 		this.properties = properties;
@@ -166,6 +170,27 @@ public class RunManagement {
 		}
 	}
 
+	/**
+	 * Stores the per-sample results of an evaluation at {@code step} (a repeated report replaces them), fenced by
+	 * the lease like metrics.
+	 * @throws LeaseLostException when the token no longer holds the run
+	 */
+	@Transactional
+	public void recordEvalResults(RunId id, UUID leaseToken, int step, List<EvalResultRecord> results) {
+		if (step < 0) {
+			throw ApiProblem.badRequest("eval-invalid", "step must be >= 0, got " + step);
+		}
+		long[] seq = lock(id, leaseToken);
+		evalResults.replaceStep(id.value(), (int) seq[1], step, results);
+	}
+
+	/** Records an {@code ALARM} event (the reward-hacking alarm of a periodic evaluation) for the run page. */
+	@Transactional
+	public void recordAlarm(RunId id, UUID leaseToken, int step, String message) {
+		long[] seq = lock(id, leaseToken);
+		telemetry.insertEvent(id.value(), seq[0], "ALARM", (int) seq[1], Map.of("step", step, "message", message));
+	}
+
 	/** Declares the planned number of steps, for progress and ETA. */
 	@Transactional
 	public void recordTotalSteps(RunId id, UUID leaseToken, int totalSteps) {
@@ -182,6 +207,7 @@ public class RunManagement {
 	public int archiveMetricsAfter(RunId id, UUID leaseToken, int step) {
 		lock(id, leaseToken);
 		rollouts.archiveAfter(id.value(), step);
+		evalResults.archiveAfter(id.value(), step);
 		return telemetry.archiveMetricsAfter(id.value(), step);
 	}
 

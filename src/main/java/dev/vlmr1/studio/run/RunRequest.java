@@ -76,6 +76,11 @@ record RunRequest(RunType type, long modelId, List<Long> datasetIds, @Nullable L
 		else {
 			errors.add(new FieldError("hyperparameters", "must be an object of name → value"));
 		}
+		if (type != RunType.EVAL && hyperparameters.get("eval_steps") instanceof Integer every && every > 0
+				&& body.get("evalDatasetId") == null) {
+			errors.add(new FieldError("evalDatasetId",
+					"is required when hyperparameters.eval_steps > 0: the held-out dataset evaluated every N steps"));
+		}
 		if (errors.size() > before || type == null || modelId == null) {
 			return null;
 		}

@@ -179,6 +179,33 @@ class RealTrainingEndToEndTests {
 		assertThat(values(run, "loss")).containsExactlyElementsOf(values(straight, "loss"));
 	}
 
+	@Test
+	void anEvalRunAndPeriodicEvaluationRecordHeldOutMetricsOverRest() throws Exception {
+		long model = tinyModel("tiny-e2e-eval");
+		long train = upload("synthetic-rec-eval-train", synthetic(23, 2, "rec_eval_train"));
+		long heldOut = upload("synthetic-rec-eval-held", synthetic(29, 3, "rec_eval_held"));
+		long eval = queue(map("type", "eval", "modelId", model, "datasetIds", List.of(heldOut), "hyperparameters",
+				map("eval_samples", 0, "eval_batch_size", 2, "max_completion_length", 8)));
+		assertSucceeded(eval);
+		assertThat(values(eval, "eval/rec_accuracy")).hasSize(1).allSatisfy(v -> assertThat(v).isBetween(0.0, 1.0));
+		JsonNode results = http.get("/api/runs/" + eval + "/eval-results").json();
+		assertThat(results.get("step").asInt()).isEqualTo(1);
+		assertThat(results.get("total").asInt()).isEqualTo(3);
+		assertThat(results.get("items").get(0).get("truthBoxes")).hasSize(1);
+		assertThat(http.get(results.get("items").get(0).get("imageUrl").asText()).status()).isEqualTo(200);
+
+		Answer reward = http.post("/api/reward-configs", map("name", "rec-e2e-eval", "description", "REC", "terms",
+				List.of(map("function", "iou", "weight", 1.0))));
+		long grpo = queue(map("type", "grpo", "modelId", model, "datasetIds", List.of(train), "evalDatasetId", heldOut,
+				"rewardConfigId", reward.json().get("id").asLong(), "hyperparameters",
+				map("max_steps", 2, "num_generations", 2, "per_device_train_batch_size", 2, "gradient_accumulation_steps", 1,
+						"max_completion_length", 6, "eval_steps", 1, "eval_samples", 2, "eval_batch_size", 2)));
+		assertSucceeded(grpo);
+		assertContiguous(grpo, "reward", 2);
+		assertContiguous(grpo, "eval/rec_accuracy", 2);
+		assertThat(http.get("/api/runs/" + grpo + "/eval-results?step=2").json().get("total").asInt()).isEqualTo(2);
+	}
+
 	private List<Double> values(long run, String metric) throws Exception {
 		List<Double> values = new ArrayList<>();
 		http.get("/api/runs/" + run + "/metrics?name=" + metric).json().get("points")

@@ -185,7 +185,7 @@ class RunPageBrowserTests extends RunTestSupport {
 			.single();
 	}
 
-	private static void logIn(WebDriver browser, String base, TestUser user) {
+	static void logIn(WebDriver browser, String base, TestUser user) {
 		browser.get(base + "/login");
 		browser.findElement(By.name("username")).sendKeys(user.user().username());
 		browser.findElement(By.name("password")).sendKeys(user.password());
@@ -194,7 +194,7 @@ class RunPageBrowserTests extends RunTestSupport {
 			.until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
 	}
 
-	private static WebDriver chromium() {
+	static WebDriver chromium() {
 		System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(CHROMIUM.toFile());

@@ -89,6 +89,9 @@ final class AuthorizationMatrix {
 		api("GET /api/runs/{id}/metrics").on(RUN).succeeds(200),
 		api("GET /api/runs/{id}/attempts").on(RUN).succeeds(200),
 		api("GET /api/runs/{id}/checkpoints").on(RUN).succeeds(200),
+		api("GET /api/runs/{id}/eval-results").on(RUN).succeeds(200),
+		api("GET /api/runs/{id}/eval-results/{step}/{idx}/image").on(RUN).at("/api/runs/{id}/eval-results/1/0/image")
+			.succeeds(200),
 		api("GET /api/runs/{id}/events").on(FINISHED_RUN).succeeds(200),
 		api("GET /api/runs/{id}/attempts/diagnostics").on(RUN).succeeds(200).pending("executor"),
 		page("GET /runs").lists(RUN, "runs"),
@@ -107,6 +110,9 @@ final class AuthorizationMatrix {
 		api("POST /api/models/tiny").succeeds(201).json("{\"name\": \"tiny-${unique}\", \"seed\": 1}"),
 		page("POST /models/tiny").succeeds(302).form("name=tiny-${unique}&seed=1"),
 		page("POST /demo-project").succeeds(302),
+		page("GET /runs/{id}/eval-results").on(RUN).succeeds(200),
+		page("GET /runs/{id}/eval-results/{step}/{idx}/image").on(RUN).at("/runs/{id}/eval-results/1/0/image")
+			.succeeds(200),
 		// datasets: the API and its page-side twin under /datasets/data
 		api("GET /api/datasets").lists(DATASET, "$[*].id"),
 		api("POST /api/datasets").upload().succeeds(201),

@@ -127,7 +127,17 @@ final class MatrixWorld {
 			case MODEL -> models.register(owner.user().id(), "m-" + unique(), checkpoint.toString(), null).id();
 			case REWARD_CONFIG -> postForId(owner, "/api/reward-configs",
 					AuthorizationMatrix.REWARD_CONFIG_BODY.replace("${unique}", unique()));
-			case RUN -> postForId(owner, "/api/runs", runBody(references(owner)));
+			case RUN -> {
+				long id = postForId(owner, "/api/runs", runBody(references(owner)));
+				// one evaluation result naming the seeded image (workers write these under their lease), so the
+				// result image endpoints have something to serve
+				jdbc.sql("""
+						INSERT INTO run_eval_results (run_id, attempt, step, idx, sample_id, task_type, prediction, image,
+						  predicted_boxes, truth_boxes, correct) VALUES (?, 1, 1, 0, 's', 'rec', 'p', ?, '[]', '[]', false)""")
+					.params(id, MatrixDatasets.IMAGE_SHA256)
+					.update();
+				yield id;
+			}
 			case FINISHED_RUN -> {
 				long id = create(MatrixResource.RUN, owner);
 				mvc.perform(post("/api/runs/" + id + "/cancel").with(owner.api())).andReturn();

@@ -1,0 +1,164 @@
+package dev.vlmr1.studio.executor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.vlmr1.studio.eval.OvdMetrics;
+import dev.vlmr1.studio.eval.OvdReport;
+import dev.vlmr1.studio.eval.OvdSampleResult;
+import dev.vlmr1.studio.eval.RecAccuracy;
+import dev.vlmr1.studio.eval.RecReport;
+import dev.vlmr1.studio.eval.RecSampleResult;
+import dev.vlmr1.studio.eval.SeededSubset;
+import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
+import dev.vlmr1.studio.reward.Box;
+import dev.vlmr1.studio.reward.Detection;
+import dev.vlmr1.studio.reward.RewardSample;
+import dev.vlmr1.studio.reward.SampleImage;
+import dev.vlmr1.studio.run.EvalResultRecord;
+import dev.vlmr1.studio.run.RolloutBox;
+import dev.vlmr1.studio.train.GrpoConfig;
+import dev.vlmr1.studio.train.GreedyCompletions;
+import dev.vlmr1.studio.train.Policy;
+import dev.vlmr1.studio.train.TrainingSample;
+
+/**
+ * One evaluation of a policy on a fixed set of REC and OVD samples (issue 6): greedy completions in batches (REC
+ * and OVD prompts never share a batch, each has its template), REC scored with {@link RecAccuracy} (VLM-R1's
+ * protocol) and OVD with {@link OvdMetrics}; metrics {@code eval/…} and a per-sample result for the run page. The
+ * same evaluator serves eval runs and the periodic evaluation of a training run, with the current policy.
+ */
+final class Evaluator {
+
+	/**
+	 * What one evaluation found.
+	 * @param heldOut the metric the reward-hacking alarm watches (REC accuracy, else OVD mAP)
+	 */
+	record Outcome(Map<String, Double> metrics, List<EvalResultRecord> results, double heldOut) {
+	}
+
+	private final List<TrainingSample> rec;
+
+	private final List<TrainingSample> ovd;
+
+	private final int batchSize;
+
+	Evaluator(List<TrainingSample> samples, int batchSize) {
+		this.rec = samples.stream().filter((s) -> "rec".equals(s.fields().get("task_type"))).toList();
+		this.ovd = samples.stream().filter((s) -> "ovd".equals(s.fields().get("task_type"))).toList();
+		this.batchSize = Math.max(1, batchSize);
+		if (rec.isEmpty() && ovd.isEmpty()) {
+			throw new TrainingFailure(FailureKind.DATA, "the eval dataset has no REC or OVD samples to evaluate");
+		}
+	}
+
+	/** The seeded subset of {@code n} samples ({@code 0} or more than there are: all), in dataset order. */
+	static List<TrainingSample> subset(List<TrainingSample> all, int n, long seed) {
+		return SeededSubset.indices(all.size(), n <= 0 ? all.size() : n, seed).stream().map(all::get).toList();
+	}
+
+	int size() {
+		return rec.size() + ovd.size();
+	}
+
+	/** Generation batches one evaluation takes. */
+	int batches() {
+		return ceil(rec.size()) + ceil(ovd.size());
+	}
+
+	/** Evaluates {@code policy}; {@code afterBatch} gets the number of batches done so far. */
+	Outcome evaluate(Policy policy, QwenTokenizer tokenizer, ImageProcessor images, int maxNewTokens,
+			IntConsumer afterBatch) {
+		Map<String, Double> metrics = new LinkedHashMap<>();
+		List<EvalResultRecord> results = new ArrayList<>();
+		int[] done = { 0 };
+		Double heldOut = null;
+		if (!rec.isEmpty()) {
+			var completions = complete(new GreedyCompletions(policy, tokenizer, images, GrpoConfig.REC_TEMPLATE,
+					maxNewTokens), rec, done, afterBatch);
+			RecReport report = RecAccuracy.vlmr1().evaluate(completions.stream().map(GreedyCompletions.Completed::text).toList(),
+					completions.stream().map(Evaluator::rewardSample).toList());
+			metrics.put("eval/rec_accuracy", report.accuracy());
+			metrics.put("eval/rec_mean_iou", report.meanIou());
+			heldOut = report.accuracy();
+			for (RecSampleResult r : report.samples()) {
+				GreedyCompletions.Completed c = completions.get(r.index());
+				results.add(new EvalResultRecord(c.sample().id(), "rec", c.text(), image(c.sample()), boxes(r.prediction()),
+						boxes(r.groundTruth()), r.iou(), r.correct()));
+			}
+		}
+		if (!ovd.isEmpty()) {
+			var completions = complete(new GreedyCompletions(policy, tokenizer, images, GrpoConfig.DEFAULT_TEMPLATE,
+					maxNewTokens), ovd, done, afterBatch);
+			OvdReport report = new OvdMetrics(false).evaluate(
+					completions.stream().map(GreedyCompletions.Completed::text).toList(),
+					completions.stream().map(Evaluator::rewardSample).toList());
+			metrics.put("eval/ovd_map", report.map());
+			metrics.put("eval/ovd_ap50", report.ap50());
+			metrics.put("eval/ovd_precision", report.precision());
+			metrics.put("eval/ovd_recall", report.recall());
+			heldOut = heldOut != null ? heldOut : report.map();
+			for (OvdSampleResult r : report.samples()) {
+				GreedyCompletions.Completed c = completions.get(r.index());
+				boolean all = r.truePositives() == r.groundTruth().size() && r.predictions().size() == r.groundTruth().size();
+				results.add(new EvalResultRecord(c.sample().id(), "ovd", c.text(), image(c.sample()), detections(r.predictions()),
+						detections(r.groundTruth()), null, all));
+			}
+		}
+		return new Outcome(metrics, results, heldOut);
+	}
+
+	private List<GreedyCompletions.Completed> complete(GreedyCompletions greedy, List<TrainingSample> samples, int[] done,
+			IntConsumer afterBatch) {
+		List<GreedyCompletions.Completed> out = new ArrayList<>();
+		for (int from = 0; from < samples.size(); from += batchSize) {
+			out.addAll(greedy.complete(samples.subList(from, Math.min(samples.size(), from + batchSize))));
+			afterBatch.accept(++done[0]);
+		}
+		return out;
+	}
+
+	/** The sample as the metrics read it: original sizes and input grids of its images (for rescaling). */
+	static RewardSample rewardSample(GreedyCompletions.Completed c) {
+		List<SampleImage> images = new ArrayList<>();
+		for (int i = 0; i < c.imageSizes().size(); i++) {
+			long[] grid = c.gridThw().get(i);
+			images.add(new SampleImage(c.imageSizes().get(i)[0], c.imageSizes().get(i)[1], (int) grid[0], (int) grid[1],
+					(int) grid[2]));
+		}
+		Object method = c.sample().fields().get("accu_reward_method");
+		return new RewardSample(c.sample().question(), c.sample().solution(), c.sample().fields(), images,
+				method instanceof String m ? m : null);
+	}
+
+	/** The first image's sha256: {@link TrainingInputs} resolves images to {@code <artifacts>/images/ab/cdef…}. */
+	private static @Nullable String image(TrainingSample sample) {
+		if (sample.images().isEmpty() || sample.images().get(0).getParent() == null) {
+			return null;
+		}
+		java.nio.file.Path file = sample.images().get(0);
+		String sha = file.getParent().getFileName() + "" + file.getFileName();
+		return sha.matches("[0-9a-f]{64}") ? sha : null;
+	}
+
+	private static List<RolloutBox> boxes(@Nullable Box b) {
+		return b == null ? List.of() : List.of(RolloutBox.of(b.x1(), b.y1(), b.x2(), b.y2()));
+	}
+
+	private static List<RolloutBox> detections(List<Detection> detections) {
+		return detections.stream()
+			.map((d) -> new RolloutBox(List.of(d.box().x1(), d.box().y1(), d.box().x2(), d.box().y2()), d.label()))
+			.toList();
+	}
+
+	private int ceil(int n) {
+		return (n + batchSize - 1) / batchSize;
+	}
+
+}
