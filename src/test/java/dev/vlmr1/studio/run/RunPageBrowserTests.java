@@ -92,6 +92,8 @@ class RunPageBrowserTests extends RunTestSupport {
 
 			// the gallery card: image with both boxes, completion as text, rewards and advantage
 			wait.until(ExpectedConditions.attributeToBe(By.cssSelector(".rollout canvas"), "data-drawn", "boxes"));
+			// a live update may replace the card right after it was drawn: wait until the canvas on screen is painted
+			wait.until(d -> List.of(0L, 200L, 83L).equals(js.executeScript(pixel(), 10, 45)));
 			assertThat(browser.findElement(By.cssSelector(".rollout canvas")).getAttribute("width")).isEqualTo("150");
 			List<Object> truth = (List<Object>) js.executeScript(pixel(), 10, 45);
 			List<Object> predicted = (List<Object>) js.executeScript(pixel(), 80, 50);
