@@ -58,7 +58,7 @@ public final class DemoProjectBenchmark {
 				"--studio.executor.register-interval=PT0.5S", "--studio.executor.poll-interval=PT0.5S");
 		int status = 0;
 		try {
-			status = measure(app);
+			status = measure(app, plan(args));
 		}
 		finally {
 			app.close();
@@ -66,12 +66,29 @@ public final class DemoProjectBenchmark {
 		System.exit(status);
 	}
 
-	private static int measure(ConfigurableApplicationContext app) throws Exception {
+	/**
+	 * The home page's plan, or a scaled one: {@code [trainSamples sftSteps grpoSteps]} (e.g. {@code 400 1500 100}) to
+	 * see how far a longer schedule takes the tiny model.
+	 */
+	static DemoProjectPlan plan(String[] args) {
+		DemoProjectPlan standard = DemoProjectPlan.standard();
+		if (args.length < 3) {
+			return standard;
+		}
+		var sft = new java.util.HashMap<>(standard.sft());
+		sft.put("max_steps", Integer.parseInt(args[1]));
+		var grpo = new java.util.HashMap<>(standard.grpo());
+		grpo.put("max_steps", Integer.parseInt(args[2]));
+		return new DemoProjectPlan(standard.seed(), Integer.parseInt(args[0]), standard.testSamples(), Map.copyOf(sft),
+				Map.copyOf(grpo));
+	}
+
+	private static int measure(ConfigurableApplicationContext app, DemoProjectPlan plan) throws Exception {
 		JdbcClient jdbc = app.getBean(JdbcClient.class);
 		CurrentUser user = app.getBean(UserAccounts.class).create("bench-" + System.nanoTime(), "benchmark-password-1",
 				Role.USER);
 		long start = System.nanoTime();
-		DemoProject.Created created = app.getBean(DemoProject.class).create(user, DemoProjectPlan.standard());
+		DemoProject.Created created = app.getBean(DemoProject.class).create(user, plan);
 		double setup = (System.nanoTime() - start) / 1e9;
 		String sftState = await(jdbc, created.sftRunId());
 		double sftDone = (System.nanoTime() - start) / 1e9;
