@@ -69,9 +69,7 @@ class DemoApiController {
 			@RequestParam(name = "max_new_tokens", required = false) @Nullable String maxNewTokens,
 			@RequestParam(required = false) @Nullable String temperature,
 			@RequestParam(required = false) @Nullable String rescale) {
-		return demos.rec(user, new DemoInput(bytes(image), longParam("modelId", modelId), expression, null,
-				intParam("max_new_tokens", maxNewTokens), doubleParam("temperature", temperature),
-				booleanParam("rescale", rescale)));
+		return demos.rec(user, multipartInput(image, modelId, expression, null, maxNewTokens, temperature, rescale));
 	}
 
 	@PostMapping(path = { "/api/demo/rec", "/demo/rec/predict" }, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -87,9 +85,16 @@ class DemoApiController {
 			@RequestParam(name = "max_new_tokens", required = false) @Nullable String maxNewTokens,
 			@RequestParam(required = false) @Nullable String temperature,
 			@RequestParam(required = false) @Nullable String rescale) {
-		return demos.ovd(user, new DemoInput(bytes(image), longParam("modelId", modelId), null, labels,
+		return demos.ovd(user, multipartInput(image, modelId, null, labels, maxNewTokens, temperature, rescale));
+	}
+
+	/** Form fields arrive as text: each is parsed with a 400 problem naming the field when it is malformed. */
+	private static DemoInput multipartInput(@Nullable MultipartFile image, @Nullable String modelId,
+			@Nullable String expression, @Nullable String labels, @Nullable String maxNewTokens,
+			@Nullable String temperature, @Nullable String rescale) {
+		return new DemoInput(bytes(image), longParam("modelId", modelId), expression, labels,
 				intParam("max_new_tokens", maxNewTokens), doubleParam("temperature", temperature),
-				booleanParam("rescale", rescale)));
+				booleanParam("rescale", rescale));
 	}
 
 	@PostMapping(path = { "/api/demo/ovd", "/demo/ovd/predict" }, consumes = MediaType.APPLICATION_JSON_VALUE)

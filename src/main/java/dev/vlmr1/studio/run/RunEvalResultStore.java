@@ -32,12 +32,7 @@ class RunEvalResultStore {
 
 	/** Replaces the step's live results: the same attempt's earlier rows go, an earlier attempt's are archived. */
 	void replaceStep(long runId, int attempt, int step, List<EvalResultRecord> results) {
-		jdbc.sql("DELETE FROM run_eval_results WHERE run_id = ? AND step = ? AND attempt = ? AND NOT archived")
-			.params(runId, step, attempt)
-			.update();
-		jdbc.sql("UPDATE run_eval_results SET archived = true WHERE run_id = ? AND step = ? AND NOT archived")
-			.params(runId, step)
-			.update();
+		StepRows.supersede(jdbc, "run_eval_results", runId, attempt, step);
 		for (int i = 0; i < results.size(); i++) {
 			EvalResultRecord r = results.get(i);
 			jdbc.sql("""
@@ -52,9 +47,7 @@ class RunEvalResultStore {
 	}
 
 	int archiveAfter(long runId, int step) {
-		return jdbc.sql("UPDATE run_eval_results SET archived = true WHERE run_id = ? AND step > ? AND NOT archived")
-			.params(runId, step)
-			.update();
+		return StepRows.archiveAfter(jdbc, "run_eval_results", runId, step);
 	}
 
 	/** The steps that have live results, ascending. */

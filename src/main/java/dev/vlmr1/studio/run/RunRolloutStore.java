@@ -42,12 +42,7 @@ class RunRolloutStore {
 	 * of an earlier attempt are archived, so each (run, step, idx) has one live row.
 	 */
 	void replaceStep(long runId, int attempt, int step, List<RolloutSampleRecord> samples) {
-		jdbc.sql("DELETE FROM run_rollouts WHERE run_id = ? AND step = ? AND attempt = ? AND NOT archived")
-			.params(runId, step, attempt)
-			.update();
-		jdbc.sql("UPDATE run_rollouts SET archived = true WHERE run_id = ? AND step = ? AND NOT archived")
-			.params(runId, step)
-			.update();
+		StepRows.supersede(jdbc, "run_rollouts", runId, attempt, step);
 		for (int i = 0; i < samples.size(); i++) {
 			RolloutSampleRecord s = samples.get(i);
 			jdbc.sql("""
@@ -63,9 +58,7 @@ class RunRolloutStore {
 
 	/** Archives live rows after {@code step}: a resumed attempt records them again from its checkpoint. */
 	int archiveAfter(long runId, int step) {
-		return jdbc.sql("UPDATE run_rollouts SET archived = true WHERE run_id = ? AND step > ? AND NOT archived")
-			.params(runId, step)
-			.update();
+		return StepRows.archiveAfter(jdbc, "run_rollouts", runId, step);
 	}
 
 	/** The steps that have a live sample, ascending. */

@@ -75,9 +75,7 @@ class RunTelemetryStore {
 
 	/** Archives live metric rows after {@code step}: a resumed attempt rewrites them from its checkpoint. */
 	int archiveMetricsAfter(long runId, int step) {
-		return jdbc.sql("UPDATE run_metrics SET archived = true WHERE run_id = ? AND step > ? AND NOT archived")
-			.params(runId, step)
-			.update();
+		return StepRows.archiveAfter(jdbc, "run_metrics", runId, step);
 	}
 
 	List<MetricPoint> metric(long runId, String name) {
