@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.ToIntFunction;
 
 import dev.vlmr1.studio.executor.RewardScorers;
+import dev.vlmr1.studio.experiment.ExperimentCommand;
 import dev.vlmr1.studio.model.ModelCommands;
 import dev.vlmr1.studio.train.GrpoStepCommand;
 import dev.vlmr1.studio.train.TrainCommand;
@@ -27,6 +28,7 @@ final class Cli {
 		COMMANDS.put("create-tiny-model", (args) -> TinyModelCommands.createTinyModel(args, System.out));
 		COMMANDS.put("grpo-step", GrpoStepCommand::run);
 		COMMANDS.put("train", (args) -> TrainCommand.run(args, RewardScorers::fromJson));
+		COMMANDS.put("experiment", (args) -> ExperimentCommand.run(args, System.out));
 	}
 
 	private Cli() {

@@ -20,6 +20,7 @@ import dev.vlmr1.studio.train.Policy;
 import dev.vlmr1.studio.train.RewardScorer;
 import dev.vlmr1.studio.train.RolloutRecord;
 import dev.vlmr1.studio.train.SftConfig;
+import dev.vlmr1.studio.train.SftTargets;
 import dev.vlmr1.studio.train.SftTrainer;
 import dev.vlmr1.studio.train.StepMetrics;
 import dev.vlmr1.studio.train.TrainingSample;

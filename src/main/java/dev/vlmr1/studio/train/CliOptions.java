@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@code --name value} options of a subcommand, with typed getters that name the option when a value is bad. */
-final class CliOptions {
+public final class CliOptions {
 
 	private final Map<String, String> values = new LinkedHashMap<>();
 
-	CliOptions(String[] args, Set<String> known) {
+	public CliOptions(String[] args, Set<String> known) {
 		for (int i = 0; i < args.length; i += 2) {
 			if (!known.contains(args[i]) || i + 1 >= args.length) {
 				throw new IllegalArgumentException(
@@ -21,11 +21,11 @@ final class CliOptions {
 		}
 	}
 
-	String string(String name, String fallback) {
+	public String string(String name, String fallback) {
 		return values.getOrDefault(name, fallback);
 	}
 
-	String required(String name) {
+	public String required(String name) {
 		String value = values.get(name);
 		if (value == null) {
 			throw new IllegalArgumentException(name + " is required");
@@ -33,15 +33,15 @@ final class CliOptions {
 		return value;
 	}
 
-	Path path(String name) {
+	public Path path(String name) {
 		return Path.of(required(name));
 	}
 
-	Path pathOrNull(String name) {
+	public Path pathOrNull(String name) {
 		return values.containsKey(name) ? Path.of(values.get(name)) : null;
 	}
 
-	double number(String name, double fallback) {
+	public double number(String name, double fallback) {
 		try {
 			return values.containsKey(name) ? Double.parseDouble(values.get(name)) : fallback;
 		}
@@ -50,7 +50,7 @@ final class CliOptions {
 		}
 	}
 
-	int integer(String name, int fallback) {
+	public int integer(String name, int fallback) {
 		try {
 			return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback;
 		}
@@ -59,15 +59,15 @@ final class CliOptions {
 		}
 	}
 
-	boolean flag(String name, boolean fallback) {
+	public boolean flag(String name, boolean fallback) {
 		return values.containsKey(name) ? Boolean.parseBoolean(values.get(name)) : fallback;
 	}
 
-	boolean has(String name) {
+	public boolean has(String name) {
 		return values.containsKey(name);
 	}
 
-	static Set<String> known(String... names) {
+	public static Set<String> known(String... names) {
 		return Set.copyOf(List.of(names));
 	}
 

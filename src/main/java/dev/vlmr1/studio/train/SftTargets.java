@@ -1,8 +1,6 @@
-package dev.vlmr1.studio.executor;
+package dev.vlmr1.studio.train;
 
 import java.util.List;
-
-import dev.vlmr1.studio.train.TrainingSample;
 
 /**
  * The assistant turn an SFT warm-up trains on. The prompt template asks for {@code <think>…</think>} and
@@ -10,26 +8,33 @@ import dev.vlmr1.studio.train.TrainingSample;
  * the model to ignore its prompt, and GRPO after it would start where the format and accuracy rewards (which read
  * only the answer) are all zero. A solution without an {@code <answer>} tag is therefore rendered in that format,
  * REC boxes as the JSON object the REC template asks for; solutions already in the format are kept as they are.
+ *
+ * <p>The thinking of a REC target is the referring expression itself: a small model learns to copy it next to the
+ * answer it conditions, and the completion stays short enough for GRPO's completion budget.
  */
-final class SftTargets {
+public final class SftTargets {
 
 	private SftTargets() {
 	}
 
-	static List<TrainingSample> inAnswerFormat(List<TrainingSample> samples) {
+	public static List<TrainingSample> inAnswerFormat(List<TrainingSample> samples) {
 		return samples.stream().map(SftTargets::inAnswerFormat).toList();
 	}
 
-	static TrainingSample inAnswerFormat(TrainingSample s) {
+	public static TrainingSample inAnswerFormat(TrainingSample s) {
 		if (s.solution().contains("<answer>")) {
 			return s;
 		}
-		boolean rec = "rec".equals(s.fields().get("task_type")) && s.solution().strip().startsWith("[");
-		String thinking = rec ? "The question asks for " + expression(s.question()) + ". I find it in the image and read its box."
-				: "I look at the image and answer the question.";
+		boolean rec = isRec(s) && s.solution().strip().startsWith("[");
+		String thinking = rec ? expression(s.question()) : "I look at the image and answer the question.";
 		String answer = rec ? "{\"bbox_2d\": " + s.solution().strip() + "}" : s.solution();
 		return new TrainingSample(s.id(), s.question(), s.images(), "<think>" + thinking + "</think>\n<answer>" + answer
 				+ "</answer>", s.fields());
+	}
+
+	/** Datasets name the task {@code task_type}; the synthetic writer's jsonl calls it {@code task}. */
+	private static boolean isRec(TrainingSample s) {
+		return "rec".equals(s.fields().get("task_type")) || "rec".equals(s.fields().get("task"));
 	}
 
 	/** "… describes: the red circle." → "the red circle"; the whole question when it has no colon. */

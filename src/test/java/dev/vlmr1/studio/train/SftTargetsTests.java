@@ -1,4 +1,4 @@
-package dev.vlmr1.studio.executor;
+package dev.vlmr1.studio.train;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -6,8 +6,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vlmr1.studio.executor.RewardScorers;
 import dev.vlmr1.studio.reward.RewardConfiguration;
-import dev.vlmr1.studio.train.TrainingSample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,13 +21,12 @@ class SftTargetsTests {
 	@Test
 	void aBareRecBoxBecomesThinkingAndAJsonAnswerThatTheRecRewardsAccept() {
 		TrainingSample target = SftTargets.inAnswerFormat(REC);
-		assertThat(target.solution()).isEqualTo("<think>The question asks for the red circle. I find it in the image "
-				+ "and read its box.</think>\n<answer>{\"bbox_2d\": [10, 20, 30, 40]}</answer>");
+		assertThat(target.solution()).isEqualTo("<think>the red circle</think>\n<answer>{\"bbox_2d\": [10, 20, 30, 40]}</answer>");
 		assertThat(target.question()).isEqualTo(REC.question());
 		assertThat(target.images()).isEqualTo(REC.images());
 
 		var scorer = RewardScorers.of(RewardConfiguration.parse("[{\"function\": \"iou\"}, {\"function\": \"format_rec\"}]"));
-		var scores = scorer.score(List.of(new dev.vlmr1.studio.train.RewardScorer.Request(REC, target.solution(), 20,
+		var scores = scorer.score(List.of(new RewardScorer.Request(REC, target.solution(), 20,
 				List.of(new int[] { 112, 112 }), List.of(new long[] { 1, 8, 8 }))));
 		assertThat(scores.perFunction().get("format_rec")[0]).isEqualTo(1.0);
 		assertThat(scores.perFunction().get("iou")[0]).isEqualTo(1.0);
