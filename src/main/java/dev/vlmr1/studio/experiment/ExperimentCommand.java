@@ -43,7 +43,15 @@ public final class ExperimentCommand {
 			throw new java.io.UncheckedIOException(ex);
 		}
 		ExperimentResult result = new RlVsSftExperiment(plan, dir, out::println).run();
-		out.println(result);
+		String report = ExperimentReport.markdown(result, "java -jar target/vlm-r1-studio-0.1.0-SNAPSHOT.jar experiment "
+				+ String.join(" ", args));
+		try {
+			Files.writeString(dir.resolve("results.md"), report);
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		out.println(report);
 		return 0;
 	}
 

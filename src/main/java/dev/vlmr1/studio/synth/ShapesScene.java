@@ -41,13 +41,21 @@ public record ShapesScene(int width, int height, List<SceneObject> objects) {
 		return new ShapesScene(width, height, List.copyOf(objects));
 	}
 
-	/** Renders the scene on a light background, without antialiasing so colours stay pure. */
+	/**
+	 * Renders the scene on a light shaded background, without antialiasing so colours stay pure. The background
+	 * darkens in red from left to right and in green from top to bottom: Qwen's vision tower has no absolute position
+	 * embedding (its 2D rotary sees only offsets between patches), so on a flat background a small model cannot tell
+	 * where in the image a patch lies, and grounding collapses to predicting the mean box.
+	 */
 	public BufferedImage render() {
 		var image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		for (int y = 0; y < height; y++) {
+			for (int x = 0; x < width; x++) {
+				image.setRGB(x, y, background(x, y).getRGB());
+			}
+		}
 		Graphics2D g = image.createGraphics();
 		g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
-		g.setColor(new Color(245, 245, 240));
-		g.fillRect(0, 0, width, height);
 		for (SceneObject o : objects) {
 			g.setColor(o.colour().rgb());
 			int w = o.x2() - o.x1();
@@ -61,6 +69,11 @@ public record ShapesScene(int width, int height, List<SceneObject> objects) {
 		}
 		g.dispose();
 		return image;
+	}
+
+	/** The background at a pixel: light everywhere (no shape colour comes close), shaded by position. */
+	Color background(int x, int y) {
+		return new Color(250 - 60 * x / Math.max(1, width - 1), 250 - 60 * y / Math.max(1, height - 1), 230);
 	}
 
 }
