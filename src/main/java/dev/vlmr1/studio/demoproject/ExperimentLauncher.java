@@ -83,9 +83,9 @@ public class ExperimentLauncher {
 				.get("id")
 				.asLong();
 			store.model(id, model, reward);
-			long base = session.post("/api/runs", run("sft", List.of(pretrain), test, null, ExperimentRuns.base(plan)))
-				.get("id")
-				.asLong();
+			Map<String, Object> baseRun = run("sft", List.of(pretrain), test, null, ExperimentRuns.base(plan));
+			baseRun.put("modelId", model);
+			long base = session.post("/api/runs", baseRun).get("id").asLong();
 			long sft = followUps.waitFor(user, base, run("sft", List.of(train), test, null, ExperimentRuns.sftArm(plan)));
 			long grpo = followUps.waitFor(user, base,
 					run("grpo", List.of(train), test, reward, ExperimentRuns.grpoArm(plan)));

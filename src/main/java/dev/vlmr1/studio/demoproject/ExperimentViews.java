@@ -77,7 +77,14 @@ class ExperimentViews {
 		List<Long> runs = arms.stream().map(Arm::runId).filter((r) -> r != null).toList();
 		String compare = runs.isEmpty() ? null
 				: "/compare?" + runs.stream().map((r) -> "runs=" + r).collect(Collectors.joining("&"));
-		return new View(e.id(), e.createdAt(), e.state(), e.message(), e.plan(), e.pretrainDatasetId(),
+		// JSONB keeps keys in its own order: show them in the record's
+		Map<String, Object> plan = new java.util.LinkedHashMap<>();
+		java.util.Arrays.stream(dev.vlmr1.studio.experiment.ExperimentPlan.class.getRecordComponents())
+			.map(java.lang.reflect.RecordComponent::getName)
+			.filter(e.plan()::containsKey)
+			.forEach((name) -> plan.put(name, e.plan().get(name)));
+		plan.putAll(e.plan());
+		return new View(e.id(), e.createdAt(), e.state(), e.message(), plan, e.pretrainDatasetId(),
 				e.trainDatasetId(), e.testDatasetId(), e.modelId(), e.rewardConfigId(), arms, compare,
 				ExperimentCommandLine.of(e.plan(), "experiment-" + e.id()));
 	}
