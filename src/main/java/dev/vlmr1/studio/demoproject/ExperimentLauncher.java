@@ -15,6 +15,8 @@ import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 import dev.vlmr1.studio.experiment.ExperimentPlan;
@@ -125,6 +127,15 @@ public class ExperimentLauncher {
 		}
 		catch (IOException ex) {
 			log.debug("could not delete {}: {}", dir, ex.getMessage());
+		}
+	}
+
+	/** A preparation lives in this process only: one cut short by a restart will never finish. */
+	@EventListener(ApplicationReadyEvent.class)
+	void abandonInterrupted() {
+		int abandoned = store.abandonPreparing();
+		if (abandoned > 0) {
+			log.warn("{} experiment(s) were being prepared when the application stopped: marked FAILED", abandoned);
 		}
 	}
 

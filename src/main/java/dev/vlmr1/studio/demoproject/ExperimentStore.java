@@ -73,6 +73,13 @@ class ExperimentStore {
 		jdbc.sql("UPDATE experiments SET state = 'FAILED', message = ? WHERE id = ?").params(message, id).update();
 	}
 
+	/** Experiments whose preparation a stopped application left half done; returns how many. */
+	int abandonPreparing() {
+		return jdbc.sql("UPDATE experiments SET state = 'FAILED', message = ? WHERE state = 'PREPARING'")
+			.param("the application stopped while the experiment was being prepared; start it again")
+			.update();
+	}
+
 	/** The caller's experiment {@code id}, or a 404 problem when it is missing or someone else's. */
 	Experiment find(CurrentUser user, long id) {
 		return jdbc.sql("SELECT " + COLUMNS + " FROM experiments WHERE id = ? AND (owner_id = ? OR ?)")

@@ -234,6 +234,17 @@ class ExperimentTests {
 			.andExpect(flash().attribute("experimentError", containsString("baseSteps must be between 1 and")));
 	}
 
+	@Test
+	void anExperimentLeftPreparingByARestartIsMarkedFailed() throws Exception {
+		long id = jdbc.sql("INSERT INTO experiments (owner_id, plan) VALUES (?, '{}'::jsonb) RETURNING id")
+			.param(alice.user().id()).query(Long.class).single();
+		context.getBean(ExperimentLauncher.class).abandonInterrupted();
+		JsonNode view = http.get("/api/experiments/" + id).json();
+		assertThat(view.get("state").asText()).isEqualTo("FAILED");
+		assertThat(view.get("message").asText()).contains("start it again");
+		assertThat(view.get("arms").get(0).get("state").asText()).isEqualTo("NOT_STARTED");
+	}
+
 	private JsonNode launched(long id) throws Exception {
 		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
 			.until(() -> !http.get("/api/experiments/" + id).json().get("state").asText().equals("PREPARING"));
