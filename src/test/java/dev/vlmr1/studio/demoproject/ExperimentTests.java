@@ -190,6 +190,9 @@ class ExperimentTests {
 		assertThat(fields).containsExactlyInAnyOrder("baseSteps", "armSteps", "seed", "beta", "sftLearningRate",
 				"generations", "trainSamples", "shape", "noSuchField");
 		assertThat(http.post("/api/experiments", map("testSamples", 1_000_000)).status()).isEqualTo(400);
+		Answer notAnObject = http.post("/api/experiments", List.of(1, 2));
+		assertThat(notAnObject.status()).isEqualTo(400);
+		assertThat(notAnObject.body()).contains("\"status\":400");
 		assertThat(jdbc.sql("SELECT count(*) FROM experiments WHERE owner_id = ?").param(alice.user().id())
 			.query(Long.class).single()).as("nothing stored").isZero();
 	}
