@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 import jakarta.annotation.PreDestroy;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +105,7 @@ public class ExperimentLauncher {
 	}
 
 	private static Map<String, Object> run(String type, List<Long> datasets, long evalDataset,
-			@org.jspecify.annotations.Nullable Long rewardConfig, Map<String, Object> hyperparameters) {
+			@Nullable Long rewardConfig, Map<String, Object> hyperparameters) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", type);
 		body.put("datasetIds", datasets);

@@ -1,8 +1,11 @@
 package dev.vlmr1.studio.demoproject;
 
+import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -13,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.vlmr1.studio.demoproject.ExperimentStore.Experiment;
+import dev.vlmr1.studio.experiment.ExperimentPlan;
 
 /**
  * What an experiment shows: each of its three runs with its state, and the results table, one row per run read
@@ -78,9 +82,9 @@ class ExperimentViews {
 		String compare = runs.isEmpty() ? null
 				: "/compare?" + runs.stream().map((r) -> "runs=" + r).collect(Collectors.joining("&"));
 		// JSONB keeps keys in its own order: show them in the record's
-		Map<String, Object> plan = new java.util.LinkedHashMap<>();
-		java.util.Arrays.stream(dev.vlmr1.studio.experiment.ExperimentPlan.class.getRecordComponents())
-			.map(java.lang.reflect.RecordComponent::getName)
+		Map<String, Object> plan = new LinkedHashMap<>();
+		Arrays.stream(ExperimentPlan.class.getRecordComponents())
+			.map(RecordComponent::getName)
 			.filter(e.plan()::containsKey)
 			.forEach((name) -> plan.put(name, e.plan().get(name)));
 		plan.putAll(e.plan());
