@@ -34,6 +34,11 @@ public class TinyModels {
 	}
 
 	public CatalogModel create(CurrentUser owner, String name, long seed) {
+		return create(owner, name, seed, VOCABULARY, TinyQwenVl.DEFAULT);
+	}
+
+	/** A tiny model of the given vocabulary and shape (the experiment's, so the CLI builds the same model). */
+	public CatalogModel create(CurrentUser owner, String name, long seed, int vocabSize, TinyQwenVl shape) {
 		if (name.isBlank() || name.length() > 200) {
 			throw ApiProblem.badRequest("model-invalid", "name must be 1 to 200 characters").with("field", "name");
 		}
@@ -41,7 +46,7 @@ public class TinyModels {
 			throw ApiProblem.badRequest("model-invalid", "seed must be >= 0").with("field", "seed");
 		}
 		Path dir = studio.dataDir().toAbsolutePath().normalize().resolve("models").resolve("tiny-" + UUID.randomUUID());
-		TinyModelCreator.create(dir, seed, List.of(), VOCABULARY, TinyQwenVl.DEFAULT);
+		TinyModelCreator.create(dir, seed, List.of(), vocabSize, shape);
 		return catalog.register(owner, name, dir.toString());
 	}
 

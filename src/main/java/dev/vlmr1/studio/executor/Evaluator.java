@@ -36,6 +36,10 @@ import dev.vlmr1.studio.train.TrainingSample;
  */
 final class Evaluator {
 
+	private static final int MAX_SPLITS = 16;
+
+	private static final int SPLIT_NAME_LENGTH = 64;
+
 	/**
 	 * What one evaluation found.
 	 * @param heldOut the metric the reward-hacking alarm watches (REC accuracy, else OVD mAP)
@@ -86,6 +90,7 @@ final class Evaluator {
 					completions.stream().map(Evaluator::rewardSample).toList());
 			metrics.put("eval/rec_accuracy", report.accuracy());
 			metrics.put("eval/rec_mean_iou", report.meanIou());
+			metrics.putAll(perSplit(completions.stream().map(GreedyCompletions.Completed::sample).toList(), report));
 			heldOut = report.accuracy();
 			for (RecSampleResult r : report.samples()) {
 				GreedyCompletions.Completed c = completions.get(r.index());
@@ -112,6 +117,42 @@ final class Evaluator {
 			}
 		}
 		return new Outcome(metrics, results, heldOut);
+	}
+
+	/**
+	 * REC accuracy and mean IoU per value of the samples' string field {@code split} (e.g. {@code in_domain},
+	 * {@code out_of_domain}): {@code eval/rec_accuracy/<split>}, {@code eval/rec_mean_iou/<split>}, so one eval dataset
+	 * holding several test splits gives one table row per model. Samples without the field count only overall; a
+	 * split value becomes a metric-name segment (characters outside {@code [A-Za-z0-9_.-]} as {@code _}, at most
+	 * {@value #SPLIT_NAME_LENGTH} of them) and at most {@value #MAX_SPLITS} splits are reported.
+	 * @param samples the evaluated samples, {@code samples.get(r.index())} being the sample of result {@code r}
+	 */
+	static Map<String, Double> perSplit(List<TrainingSample> samples, RecReport report) {
+		Map<String, double[]> sums = new LinkedHashMap<>(); // split -> {correct, iou sum, count}
+		for (RecSampleResult r : report.samples()) {
+			String split = splitOf(samples.get(r.index()));
+			if (split == null || (!sums.containsKey(split) && sums.size() == MAX_SPLITS)) {
+				continue;
+			}
+			double[] sum = sums.computeIfAbsent(split, (k) -> new double[3]);
+			sum[0] += r.correct() ? 1 : 0;
+			sum[1] += r.iou();
+			sum[2]++;
+		}
+		Map<String, Double> metrics = new LinkedHashMap<>();
+		sums.forEach((split, sum) -> {
+			metrics.put("eval/rec_accuracy/" + split, sum[0] / sum[2]);
+			metrics.put("eval/rec_mean_iou/" + split, sum[1] / sum[2]);
+		});
+		return metrics;
+	}
+
+	private static @Nullable String splitOf(TrainingSample sample) {
+		if (!(sample.fields().get("split") instanceof String split) || split.isBlank()) {
+			return null;
+		}
+		String name = split.strip().replaceAll("[^A-Za-z0-9_.-]", "_");
+		return name.length() > SPLIT_NAME_LENGTH ? name.substring(0, SPLIT_NAME_LENGTH) : name;
 	}
 
 	private List<GreedyCompletions.Completed> complete(GreedyCompletions greedy, List<TrainingSample> samples, int[] done,

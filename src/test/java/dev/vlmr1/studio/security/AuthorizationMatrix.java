@@ -5,6 +5,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import static dev.vlmr1.studio.security.MatrixResource.DATASET;
+import static dev.vlmr1.studio.security.MatrixResource.EXPERIMENT;
 import static dev.vlmr1.studio.security.MatrixResource.FINISHED_RUN;
 import static dev.vlmr1.studio.security.MatrixResource.MODEL;
 import static dev.vlmr1.studio.security.MatrixResource.REWARD_CONFIG;
@@ -53,6 +54,12 @@ final class AuthorizationMatrix {
 	static final String CHAT_BODY = """
 			{"model": "{id}", "messages": [{"role": "user", "content": [{"type": "image_url",
 			 "image_url": {"url": "data:image/png;base64,bm90IGFuIGltYWdl"}}]}]}""";
+
+	/** A scaled-down experiment: it is stored at once, its objects are made in the background. */
+	static final String EXPERIMENT_BODY = """
+			{"pretrainSamples": 2, "trainSamples": 2, "testSamples": 1, "baseSteps": 1, "armSteps": 1}""";
+
+	static final String EXPERIMENT_FORM = "pretrainSamples=2&trainSamples=2&testSamples=1&baseSteps=1&armSteps=1";
 
 	static final String REWARD_CONFIG_FORM = "name=rc-${unique}&function=iou&weight=1.0&params={}";
 
@@ -110,6 +117,14 @@ final class AuthorizationMatrix {
 		api("POST /api/models/tiny").succeeds(201).json("{\"name\": \"tiny-${unique}\", \"seed\": 1}"),
 		page("POST /models/tiny").succeeds(302).form("name=tiny-${unique}&seed=1"),
 		page("POST /demo-project").succeeds(302),
+		// the RL-vs-SFT experiment (the home page's second button) and its page-side JSON twin
+		api("GET /api/experiments").lists(EXPERIMENT, "$[*].id"),
+		api("POST /api/experiments").succeeds(201).json(EXPERIMENT_BODY),
+		api("GET /api/experiments/{id}").on(EXPERIMENT).succeeds(200),
+		page("GET /experiments").lists(EXPERIMENT, "experiments"),
+		page("POST /experiments").succeeds(302).form(EXPERIMENT_FORM),
+		page("GET /experiments/{id}").on(EXPERIMENT).succeeds(200),
+		page("GET /experiments/{id}/data").on(EXPERIMENT).succeeds(200),
 		page("GET /runs/{id}/eval-results").on(RUN).succeeds(200),
 		page("GET /runs/{id}/eval-results/{step}/{idx}/image").on(RUN).at("/runs/{id}/eval-results/1/0/image")
 			.succeeds(200),

@@ -151,6 +151,7 @@ final class MatrixWorld {
 				uploads.put(uploadId, owner.user().id());
 				yield uploadId;
 			}
+			case EXPERIMENT -> postForId(owner, "/api/experiments", AuthorizationMatrix.EXPERIMENT_BODY);
 			case NONE -> throw new IllegalArgumentException("nothing to create");
 		};
 	}
@@ -171,6 +172,7 @@ final class MatrixWorld {
 			case RUN, FINISHED_RUN -> "SELECT owner_id FROM runs WHERE id = ?";
 			case TOKEN -> "SELECT user_id FROM api_tokens WHERE id = ?";
 			case DATASET -> "SELECT owner_id FROM datasets WHERE id = ?";
+			case EXPERIMENT -> "SELECT owner_id FROM experiments WHERE id = ?";
 			case UPLOAD -> null;
 			case NONE -> throw new IllegalArgumentException("no table");
 		};
