@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.vlmr1.studio.model.NewModel;
+import dev.vlmr1.studio.model.RandomInit;
 import dev.vlmr1.studio.synth.BpeTokenizer;
 import dev.vlmr1.studio.synth.BpeTokenizerTrainer;
 import dev.vlmr1.studio.synth.SynthSample;
@@ -55,7 +56,7 @@ public final class TinyModelCreator {
 		BpeTokenizer tokenizer = new BpeTokenizerTrainer(vocabSize, 2).train(texts);
 		tokenizer.write(out);
 		shape.write(out, tokenizer);
-		NewModel.Written weights = NewModel.writeRandomWeights(out, seed);
+		NewModel.Written weights = NewModel.writeRandomWeights(out, new RandomInit(seed, shape.initializerRange()));
 		return new Created(out, tokenizer.size(), weights.parameterCount());
 	}
 

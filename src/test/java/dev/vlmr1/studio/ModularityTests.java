@@ -19,7 +19,7 @@ class ModularityTests {
 	@Test
 	void machineLearningLibrariesDoNotUseSpringOrJpa() {
 		noClasses().that()
-			.resideInAnyPackage("..studio.model..", "..studio.train..", "..studio.synth..")
+			.resideInAnyPackage("..studio.model..", "..studio.train..", "..studio.synth..", "..studio.experiment..")
 			.or()
 			.resideInAnyPackage("dev.vlmr1.studio.reward", "dev.vlmr1.studio.eval")
 			.should()

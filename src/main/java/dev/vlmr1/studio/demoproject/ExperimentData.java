@@ -12,9 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.vlmr1.studio.experiment.ExperimentPlan;
+import dev.vlmr1.studio.experiment.ExperimentSplits;
 import dev.vlmr1.studio.synth.SynthSample;
-import dev.vlmr1.studio.synth.SynthTask;
-import dev.vlmr1.studio.synth.SyntheticDataset;
 import dev.vlmr1.studio.synth.SyntheticDatasetWriter;
 
 /**
@@ -40,17 +39,9 @@ final class ExperimentData {
 		this.dir = dir;
 	}
 
-	/** The split {@code name} ({@code pretrain}, {@code train}, {@code test_id}, {@code test_ood}). */
+	/** The split {@code name}, as the command line draws it. */
 	static List<SynthSample> samples(ExperimentPlan plan, String name) {
-		var split = name.equals("test_ood") ? SyntheticDataset.Split.OUT_OF_DOMAIN : SyntheticDataset.Split.IN_DOMAIN;
-		int count = switch (name) {
-			case "pretrain" -> plan.pretrainSamples();
-			case "train" -> plan.trainSamples();
-			case "test_id", "test_ood" -> plan.testSamples();
-			default -> throw new IllegalArgumentException("no split " + name);
-		};
-		var data = new SyntheticDataset(plan.seed() * 1_000_003L + name.hashCode(), 112, 112);
-		return data.generate(SynthTask.REC, split, count, name.replace('_', '-'));
+		return ExperimentSplits.draw(plan, name);
 	}
 
 	/** Writes {@code <dir>/<name>/<name>.jsonl} with its images; returns the jsonl. */

@@ -12,8 +12,6 @@ import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.reward.RewardConfiguration;
 import dev.vlmr1.studio.executor.RewardScorers;
-import dev.vlmr1.studio.synth.SynthTask;
-import dev.vlmr1.studio.synth.SyntheticDataset;
 import dev.vlmr1.studio.synth.SyntheticDatasetWriter;
 import dev.vlmr1.studio.train.GrpoConfig;
 import dev.vlmr1.studio.train.GrpoTrainer;
@@ -48,12 +46,10 @@ public final class RlVsSftExperiment {
 
 	public ExperimentResult run() {
 		long start = System.nanoTime();
-		List<TrainingSample> pretrain = split("pretrain", SyntheticDataset.Split.IN_DOMAIN, plan.pretrainSamples());
-		List<TrainingSample> train = split("train", SyntheticDataset.Split.IN_DOMAIN, plan.trainSamples());
-		var inDomain = new RecEvaluation(split("test_id", SyntheticDataset.Split.IN_DOMAIN, plan.testSamples()),
-				plan.maxCompletionLength());
-		var outOfDomain = new RecEvaluation(split("test_ood", SyntheticDataset.Split.OUT_OF_DOMAIN, plan.testSamples()),
-				plan.maxCompletionLength());
+		List<TrainingSample> pretrain = split(ExperimentSplits.PRETRAIN);
+		List<TrainingSample> train = split(ExperimentSplits.TRAIN);
+		var inDomain = new RecEvaluation(split(ExperimentSplits.TEST_IN_DOMAIN), plan.maxCompletionLength());
+		var outOfDomain = new RecEvaluation(split(ExperimentSplits.TEST_OUT_OF_DOMAIN), plan.maxCompletionLength());
 		Path tiny = dir.resolve("tiny");
 		if (!Files.isDirectory(tiny)) {
 			TinyModelCreator.create(tiny, plan.seed(), List.of(), plan.vocabSize(), plan.shape());
@@ -70,16 +66,14 @@ public final class RlVsSftExperiment {
 		return new ExperimentResult(plan, rows, (System.nanoTime() - start) / 1e9);
 	}
 
-	private List<TrainingSample> split(String name, SyntheticDataset.Split split, int count) {
-		var data = new SyntheticDataset(plan.seed() * 1_000_003L + name.hashCode(), 112, 112);
-		Path jsonl = SyntheticDatasetWriter.write(data.generate(SynthTask.REC, split, count, name.replace('_', '-')),
-				dir.resolve("data").resolve(name), name);
+	private List<TrainingSample> split(String name) {
+		Path jsonl = SyntheticDatasetWriter.write(ExperimentSplits.draw(plan, name), dir.resolve("data").resolve(name), name);
 		return JsonlTrainingData.read(jsonl, jsonl.getParent());
 	}
 
 	private Path sft(Path from, Path out, List<TrainingSample> samples, int steps, double lr) {
 		var config = new SftConfig(lr, LrSchedule.Type.COSINE, 0, 0.05, 0.0, 1.0, plan.promptsPerStep(), 1, 1, steps,
-				false, plan.seed(), Integer.getInteger("exp.save", 0), GrpoConfig.REC_TEMPLATE);
+				false, plan.seed(), 0, GrpoConfig.REC_TEMPLATE);
 		List<TrainingSample> targets = SftTargets.inAnswerFormat(samples);
 		try (QwenTokenizer tokenizer = QwenTokenizer.load(from); Policy policy = Policy.load(from);
 				var trainer = new SftTrainer(new SftTrainer.Setup(policy, tokenizer, ImageProcessor.fromCheckpoint(from),

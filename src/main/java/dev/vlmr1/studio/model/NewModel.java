@@ -27,8 +27,13 @@ public final class NewModel {
 	 * @throws CheckpointException if the directory has no valid config.json
 	 */
 	public static Written writeRandomWeights(Path dir, long seed) {
+		return writeRandomWeights(dir, new RandomInit(seed));
+	}
+
+	/** Writes {@code model.safetensors} (float32) with weights drawn by {@code init}. */
+	public static Written writeRandomWeights(Path dir, RandomInit init) {
 		QwenVlConfig config = QwenVlConfig.load(dir);
-		try (QwenVlModel model = QwenVlModel.load(config, new RandomInit(seed), Device.cpu())) {
+		try (QwenVlModel model = QwenVlModel.load(config, init, Device.cpu())) {
 			long count = parameterCount(model);
 			List<Path> files = CheckpointFiles.saveWeights(dir, model.parameters().all(),
 					config.text().tieWordEmbeddings(), DType.F32, CheckpointFiles.DEFAULT_MAX_SHARD_BYTES);

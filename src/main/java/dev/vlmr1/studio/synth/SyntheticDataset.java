@@ -123,7 +123,7 @@ public final class SyntheticDataset {
 	}
 
 	private ShapesScene scene(BiPredicate<ShapeKind, Colour> allowed) {
-		return ShapesScene.random(random, width, height, 2 + random.nextInt(3), allowed);
+		return ShapesScene.random(random, width, height, 1 + random.nextInt(4), allowed);
 	}
 
 	static boolean inDomain(ShapeKind shape, Colour colour) {

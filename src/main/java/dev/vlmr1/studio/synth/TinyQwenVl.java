@@ -55,6 +55,15 @@ public record TinyQwenVl(int hiddenSize, int numLayers, int numHeads, int numKey
 		}
 	}
 
+	/**
+	 * The standard deviation of the initial weights: 1/√C rather than the released models' 0.02, which suits C in
+	 * the thousands. At C = 128, 0.02 leaves attention uniform and the image features a faint shared vector; such a
+	 * model learnt nothing about a one-shape image's colour in 600 SFT steps, while at 1/√C it learnt it in 150.
+	 */
+	public double initializerRange() {
+		return Math.round(1000 / Math.sqrt(hiddenSize)) / 1000.0;
+	}
+
 	/** M-RoPE sections (t, h, w) over head_dim / 2, in the 2 : 3 : 3 ratio of the released models (16, 24, 24). */
 	public int[] mropeSection() {
 		int half = hiddenSize / numHeads / 2;
@@ -104,7 +113,7 @@ public record TinyQwenVl(int hiddenSize, int numLayers, int numHeads, int numKey
 		text.put("eos_token_id", eos);
 		text.put("hidden_act", "silu");
 		text.put("hidden_size", hiddenSize);
-		text.put("initializer_range", 0.02);
+		text.put("initializer_range", initializerRange());
 		text.put("intermediate_size", intermediateSize);
 		ArrayNode layerTypes = text.putArray("layer_types");
 		for (int i = 0; i < numLayers; i++) {
@@ -140,7 +149,7 @@ public record TinyQwenVl(int hiddenSize, int numLayers, int numHeads, int numKey
 		vision.put("hidden_act", "silu");
 		vision.put("hidden_size", visionWidth);
 		vision.put("in_channels", 3);
-		vision.put("initializer_range", 0.02);
+		vision.put("initializer_range", initializerRange());
 		vision.put("intermediate_size", visionIntermediateSize);
 		vision.put("model_type", "qwen2_5_vl_vision");
 		vision.put("num_heads", visionHeads);
