@@ -55,9 +55,10 @@ public final class RlVsSftExperiment {
 			TinyModelCreator.create(tiny, plan.seed(), List.of(), plan.vocabSize(), plan.shape());
 		}
 		List<ExperimentResult.Row> rows = new ArrayList<>();
-		Path base = sft(tiny, dir.resolve("base"), pretrain, plan.baseSteps(), plan.baseLearningRate());
-		rows.add(evaluate("base (SFT warm-up)", base, inDomain, outOfDomain, 0));
 		long t = System.nanoTime();
+		Path base = sft(tiny, dir.resolve("base"), pretrain, plan.baseSteps(), plan.baseLearningRate());
+		rows.add(evaluate("base (SFT warm-up)", base, inDomain, outOfDomain, System.nanoTime() - t));
+		t = System.nanoTime();
 		Path sft = sft(base, dir.resolve("sft"), train, plan.armSteps(), plan.sftLearningRate());
 		rows.add(evaluate("SFT", sft, inDomain, outOfDomain, System.nanoTime() - t));
 		t = System.nanoTime();

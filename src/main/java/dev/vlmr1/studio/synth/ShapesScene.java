@@ -43,9 +43,9 @@ public record ShapesScene(int width, int height, List<SceneObject> objects) {
 
 	/**
 	 * Renders the scene on a light shaded background, without antialiasing so colours stay pure. The background
-	 * darkens in red from left to right and in green from top to bottom: Qwen's vision tower has no absolute position
-	 * embedding (its 2D rotary sees only offsets between patches), so on a flat background a small model cannot tell
-	 * where in the image a patch lies, and grounding collapses to predicting the mean box.
+	 * darkens in red from left to right and in green from top to bottom, a position cue in every patch: Qwen's vision
+	 * tower has no absolute position embedding (its 2D rotary sees only offsets between patches), so on a flat
+	 * background nothing in a patch's pixels says where in the image it lies.
 	 */
 	public BufferedImage render() {
 		var image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
