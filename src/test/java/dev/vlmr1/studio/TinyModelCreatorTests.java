@@ -75,13 +75,15 @@ class TinyModelCreatorTests {
 		assertThat(created.parameterCount()).isBetween(500_000L, 5_000_000L);
 		assertThat(dir.resolve("preprocessor_config.json")).exists();
 		assertThat(dir.resolve("generation_config.json")).exists();
+		assertThat(TinyQwenVl.DEFAULT.initializerRange()).isEqualTo(0.088); // 1/√128
 	}
 
 	@Test
 	void everyTensorIsStoredWithTheShapeTheModelExpectsAndTheInitialiserValues() {
 		QwenVlConfig config = QwenVlConfig.load(dir);
 		try (Weights weights = Weights.open(dir);
-				QwenVlModel reference = QwenVlModel.load(config, new RandomInit(7), Device.cpu())) {
+				QwenVlModel reference = QwenVlModel.load(config,
+						new RandomInit(7, TinyQwenVl.DEFAULT.initializerRange()), Device.cpu())) {
 			Map<String, NDArray> expected = reference.parameters().all();
 			assertThat(weights.names()).containsExactlyInAnyOrderElementsOf(expected.keySet());
 			for (var entry : expected.entrySet()) {
