@@ -32,7 +32,7 @@ public record ExperimentPlan(long seed, int pretrainSamples, int trainSamples, i
 
 	/** The plan behind the README's command and the experiment button. */
 	public static ExperimentPlan standard() {
-		return new ExperimentPlan(7, 8000, 256, 96, TinyQwenVl.DEFAULT, 1024, 3000, 1e-3, 16, 48, 5e-4, 2e-4, 8, 0.04,
+		return new ExperimentPlan(7, 8000, 256, 96, TinyQwenVl.DEFAULT, 1024, 6000, 1e-3, 16, 48, 5e-4, 2e-4, 8, 0.04,
 				48);
 	}
 
