@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -59,6 +60,8 @@ class EvalResultsBrowserTests extends RunTestSupport {
 			RunPageBrowserTests.logIn(browser, base, testUser(alice));
 			browser.get(base + "/runs/" + id.value());
 			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+			// live updates replace elements between a wait's lookup and its read: look again instead of failing
+			wait.ignoring(StaleElementReferenceException.class);
 			JavascriptExecutor js = (JavascriptExecutor) browser;
 
 			wait.until(d -> d.findElements(By.cssSelector("#eval-results tbody tr")).size() == 2);

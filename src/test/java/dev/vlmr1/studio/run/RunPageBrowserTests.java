@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -75,6 +76,8 @@ class RunPageBrowserTests extends RunTestSupport {
 			logIn(browser, base, testUser(alice));
 			browser.get(base + "/runs/" + id.value());
 			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+			// live updates replace elements between a wait's lookup and its read: look again instead of failing
+			wait.ignoring(StaleElementReferenceException.class);
 			JavascriptExecutor js = (JavascriptExecutor) browser;
 
 			// a chart (canvas) per metric, in its section

@@ -158,8 +158,9 @@ class VisionBlocksTests {
 		NDList table = new VisionRotaryEmbedding(4, 10000).cosSin(manager, positions);
 		NDArray x = manager.randomNormal(new Shape(10, width));
 		int[] bounds = { 0, 10 };
+		// values reach ~40: float32 sums in another order differ by a few ulps of that, so 1e-5 absolute is too tight
 		assertThat(chunked.forward(x, table.get(0), table.get(1), bounds).toFloatArray()).containsExactly(
-				whole.forward(x, table.get(0), table.get(1), bounds).toFloatArray(), within(1e-5f));
+				whole.forward(x, table.get(0), table.get(1), bounds).toFloatArray(), within(1e-4f));
 	}
 
 	static double sigmoid(double x) {
