@@ -15,11 +15,11 @@ import dev.vlmr1.studio.eval.RecAccuracy;
 import dev.vlmr1.studio.eval.RecReport;
 import dev.vlmr1.studio.eval.RecSampleResult;
 import dev.vlmr1.studio.eval.SeededSubset;
-import dev.vlmr1.studio.experiment.RecEvaluation;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.reward.Box;
 import dev.vlmr1.studio.reward.Detection;
+import dev.vlmr1.studio.reward.RewardSample;
 import dev.vlmr1.studio.run.EvalResultRecord;
 import dev.vlmr1.studio.run.RolloutBox;
 import dev.vlmr1.studio.train.GrpoConfig;
@@ -86,7 +86,7 @@ final class Evaluator {
 			var completions = complete(new GreedyCompletions(policy, tokenizer, images, GrpoConfig.REC_TEMPLATE,
 					maxNewTokens), rec, done, afterBatch);
 			RecReport report = RecAccuracy.vlmr1().evaluate(completions.stream().map(GreedyCompletions.Completed::text).toList(),
-					completions.stream().map(RecEvaluation::rewardSample).toList());
+					completions.stream().map(Evaluator::rewardSample).toList());
 			metrics.put("eval/rec_accuracy", report.accuracy());
 			metrics.put("eval/rec_mean_iou", report.meanIou());
 			metrics.putAll(perSplit(completions.stream().map(GreedyCompletions.Completed::sample).toList(), report));
@@ -102,7 +102,7 @@ final class Evaluator {
 					maxNewTokens), ovd, done, afterBatch);
 			OvdReport report = new OvdMetrics(false).evaluate(
 					completions.stream().map(GreedyCompletions.Completed::text).toList(),
-					completions.stream().map(RecEvaluation::rewardSample).toList());
+					completions.stream().map(Evaluator::rewardSample).toList());
 			metrics.put("eval/ovd_map", report.map());
 			metrics.put("eval/ovd_ap50", report.ap50());
 			metrics.put("eval/ovd_precision", report.precision());
@@ -162,6 +162,10 @@ final class Evaluator {
 			afterBatch.accept(++done[0]);
 		}
 		return out;
+	}
+
+	private static RewardSample rewardSample(GreedyCompletions.Completed c) {
+		return RewardScorers.rewardSample(c.sample(), c.imageSizes(), c.gridThw());
 	}
 
 	/** The first image's sha256: {@link TrainingInputs} resolves images to {@code <artifacts>/images/ab/cdef…}. */

@@ -11,6 +11,7 @@ import dev.vlmr1.studio.reward.RewardConfiguration;
 import dev.vlmr1.studio.reward.RewardSample;
 import dev.vlmr1.studio.reward.SampleImage;
 import dev.vlmr1.studio.train.RewardScorer;
+import dev.vlmr1.studio.train.TrainingSample;
 
 /**
  * The reward library's weighted configuration as the trainer's {@link RewardScorer}: the one adapter between the
@@ -52,14 +53,22 @@ public final class RewardScorers {
 	}
 
 	private static RewardSample sample(RewardScorer.Request r) {
+		return rewardSample(r.sample(), r.imageSizes(), r.imageGridThw());
+	}
+
+	/**
+	 * A training sample as the reward functions and metrics read it: the original size and input grid of each image
+	 * (boxes the model writes live in the grid's frame and are rescaled to the original) and its accuracy method.
+	 */
+	public static RewardSample rewardSample(TrainingSample sample, List<int[]> imageSizes, List<long[]> gridThw) {
 		List<SampleImage> images = new ArrayList<>();
-		for (int i = 0; i < r.imageSizes().size(); i++) {
-			long[] grid = r.imageGridThw().get(i);
-			images.add(new SampleImage(r.imageSizes().get(i)[0], r.imageSizes().get(i)[1], (int) grid[0], (int) grid[1],
+		for (int i = 0; i < imageSizes.size(); i++) {
+			long[] grid = gridThw.get(i);
+			images.add(new SampleImage(imageSizes.get(i)[0], imageSizes.get(i)[1], (int) grid[0], (int) grid[1],
 					(int) grid[2]));
 		}
-		Object method = r.sample().fields().get("accu_reward_method");
-		return new RewardSample(r.sample().question(), r.sample().solution(), r.sample().fields(), images,
+		Object method = sample.fields().get("accu_reward_method");
+		return new RewardSample(sample.question(), sample.solution(), sample.fields(), images,
 				method instanceof String m ? m : null);
 	}
 

@@ -5,10 +5,10 @@ import java.util.List;
 
 import dev.vlmr1.studio.eval.RecAccuracy;
 import dev.vlmr1.studio.eval.RecReport;
+import dev.vlmr1.studio.executor.RewardScorers;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.reward.RewardSample;
-import dev.vlmr1.studio.reward.SampleImage;
 import dev.vlmr1.studio.train.GreedyCompletions;
 import dev.vlmr1.studio.train.GrpoConfig;
 import dev.vlmr1.studio.train.Policy;
@@ -45,17 +45,8 @@ public final class RecEvaluation {
 					completions.stream().map(RecEvaluation::rewardSample).toList());
 	}
 
-	/** The sample as the metrics read it: original sizes and input grids of its images (for rescaling). */
-	public static RewardSample rewardSample(GreedyCompletions.Completed c) {
-		List<SampleImage> images = new ArrayList<>();
-		for (int i = 0; i < c.imageSizes().size(); i++) {
-			long[] grid = c.gridThw().get(i);
-			images.add(new SampleImage(c.imageSizes().get(i)[0], c.imageSizes().get(i)[1], (int) grid[0], (int) grid[1],
-					(int) grid[2]));
-		}
-		Object method = c.sample().fields().get("accu_reward_method");
-		return new RewardSample(c.sample().question(), c.sample().solution(), c.sample().fields(), images,
-				method instanceof String m ? m : null);
+	private static RewardSample rewardSample(GreedyCompletions.Completed c) {
+		return RewardScorers.rewardSample(c.sample(), c.imageSizes(), c.gridThw());
 	}
 
 }
