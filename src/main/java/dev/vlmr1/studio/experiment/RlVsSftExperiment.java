@@ -8,10 +8,11 @@ import java.util.function.Consumer;
 
 import dev.vlmr1.studio.TinyModelCreator;
 import dev.vlmr1.studio.eval.RecReport;
+import dev.vlmr1.studio.executor.RewardScorers;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.reward.RewardConfiguration;
-import dev.vlmr1.studio.executor.RewardScorers;
+import dev.vlmr1.studio.reward.RewardPresets;
 import dev.vlmr1.studio.synth.SyntheticDatasetWriter;
 import dev.vlmr1.studio.train.GrpoConfig;
 import dev.vlmr1.studio.train.GrpoTrainer;
@@ -98,8 +99,7 @@ public final class RlVsSftExperiment {
 			.seed(plan.seed())
 			.promptTemplate(GrpoConfig.REC_TEMPLATE)
 			.build();
-		var rewards = RewardScorers.of(RewardConfiguration.parse(
-				"[{\"function\":\"iou\",\"weight\":1.0},{\"function\":\"format_rec\",\"weight\":1.0}]"));
+		var rewards = RewardScorers.of(RewardConfiguration.of(RewardPresets.get(RewardPresets.REC).orElseThrow()));
 		try (QwenTokenizer tokenizer = QwenTokenizer.load(from); Policy policy = Policy.load(from);
 				Policy reference = plan.beta() > 0 ? Policy.load(from) : null;
 				var trainer = new GrpoTrainer(new GrpoTrainer.Setup(policy, reference, tokenizer,
