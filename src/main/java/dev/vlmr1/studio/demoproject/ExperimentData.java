@@ -6,14 +6,12 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.vlmr1.studio.experiment.ExperimentPlan;
 import dev.vlmr1.studio.experiment.ExperimentSplits;
-import dev.vlmr1.studio.synth.SynthSample;
 import dev.vlmr1.studio.synth.SyntheticDatasetWriter;
 
 /**
@@ -39,21 +37,18 @@ final class ExperimentData {
 		this.dir = dir;
 	}
 
-	/** The split {@code name}, as the command line draws it. */
-	static List<SynthSample> samples(ExperimentPlan plan, String name) {
-		return ExperimentSplits.draw(plan, name);
-	}
-
 	/** Writes {@code <dir>/<name>/<name>.jsonl} with its images; returns the jsonl. */
 	Path write(String name) {
-		return SyntheticDatasetWriter.write(samples(plan, name), dir.resolve(name), name);
+		return SyntheticDatasetWriter.write(ExperimentSplits.draw(plan, name), dir.resolve(name), name);
 	}
 
 	/** Writes {@code <dir>/test/test.jsonl}: both test splits, each row with its {@code split} field. */
 	Path writeTest() {
 		Path folder = dir.resolve("test");
-		Path inDomain = SyntheticDatasetWriter.write(samples(plan, "test_id"), folder, "test_id");
-		Path outOfDomain = SyntheticDatasetWriter.write(samples(plan, "test_ood"), folder, "test_ood");
+		Path inDomain = SyntheticDatasetWriter.write(ExperimentSplits.draw(plan, ExperimentSplits.TEST_IN_DOMAIN), folder,
+				ExperimentSplits.TEST_IN_DOMAIN);
+		Path outOfDomain = SyntheticDatasetWriter.write(ExperimentSplits.draw(plan, ExperimentSplits.TEST_OUT_OF_DOMAIN),
+				folder, ExperimentSplits.TEST_OUT_OF_DOMAIN);
 		Path test = folder.resolve("test.jsonl");
 		try (Writer out = Files.newBufferedWriter(test, StandardCharsets.UTF_8)) {
 			mark(inDomain, IN_DOMAIN, out);

@@ -21,6 +21,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import dev.vlmr1.studio.executor.StudioHttp;
 import dev.vlmr1.studio.executor.StudioHttp.Answer;
 import dev.vlmr1.studio.experiment.ExperimentPlan;
+import dev.vlmr1.studio.experiment.ExperimentSplits;
 import dev.vlmr1.studio.synth.SynthSample;
 import dev.vlmr1.studio.web.TestUsers;
 import dev.vlmr1.studio.web.TestUsers.TestUser;
@@ -93,14 +94,14 @@ class ExperimentTests {
 		List<String> rows = jdbc.sql("SELECT sample_key || ' ' || (extra->>'split') || ' ' || solution FROM samples "
 				+ "WHERE dataset_id = ? ORDER BY line").param(test).query(String.class).list();
 		List<String> expected = new ArrayList<>();
-		ExperimentData.samples(plan, "test_id").forEach((s) -> expected.add(row(s, "in_domain")));
-		ExperimentData.samples(plan, "test_ood").forEach((s) -> expected.add(row(s, "out_of_domain")));
+		ExperimentSplits.draw(plan, ExperimentSplits.TEST_IN_DOMAIN).forEach((s) -> expected.add(row(s, "in_domain")));
+		ExperimentSplits.draw(plan, ExperimentSplits.TEST_OUT_OF_DOMAIN).forEach((s) -> expected.add(row(s, "out_of_domain")));
 		assertThat(rows).hasSize(6).isEqualTo(expected);
 		assertThat(rows.get(0)).startsWith("test-id-");
 		assertThat(rows.get(5)).startsWith("test-ood-");
 		List<String> trainKeys = jdbc.sql("SELECT sample_key FROM samples WHERE dataset_id = ? ORDER BY line")
 			.param(view.get("trainDatasetId").asLong()).query(String.class).list();
-		assertThat(trainKeys).isEqualTo(ExperimentData.samples(plan, "train").stream().map(SynthSample::id).toList());
+		assertThat(trainKeys).isEqualTo(ExperimentSplits.draw(plan, ExperimentSplits.TRAIN).stream().map(SynthSample::id).toList());
 
 		// the base run: SFT on the pretrain split, evaluated once at its last step on every test sample
 		JsonNode arms = view.get("arms");
