@@ -113,7 +113,10 @@ class LeaseSweeper implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
+	public synchronized void start() {
+		if (scheduler != null) {
+			return; // started twice would leave a second scheduler that nothing stops
+		}
 		scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
 			Thread t = new Thread(r, "lease-sweeper");
 			t.setDaemon(true);
@@ -123,7 +126,7 @@ class LeaseSweeper implements SmartLifecycle {
 	}
 
 	@Override
-	public void stop() {
+	public synchronized void stop() {
 		ScheduledExecutorService s = scheduler;
 		if (s != null) {
 			s.shutdownNow();

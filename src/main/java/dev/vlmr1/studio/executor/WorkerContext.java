@@ -1,5 +1,7 @@
 package dev.vlmr1.studio.executor;
 
+import java.time.Duration;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -60,7 +62,21 @@ class WorkerContext {
 		// training thread + heartbeat thread, and one spare for a supervisor call
 		ds.setMaximumPoolSize(env.getProperty("studio.executor.worker-pool-size", Integer.class, 3));
 		ds.setPoolName("worker");
+		ds.setConnectionInitSql(sessionLimits(Binder.get(env).bindOrCreate("studio.runs", RunProperties.class).lease()));
 		return ds;
+	}
+
+	/**
+	 * Server-side limits on every worker session (RELIABILITY.md T5.8). A worker frozen inside a
+	 * transaction (SIGSTOP, a long GC pause) holds its run's row lock, and the reaper claims expired leases
+	 * with {@code SKIP LOCKED}: without these limits such a run is never reaped while the worker sleeps.
+	 * PostgreSQL ends an idle transaction well inside the lease, so the lock is gone by the time the lease
+	 * expires; a worker never waits on a lock or a statement for longer than its lease would last.
+	 */
+	static String sessionLimits(Duration lease) {
+		long idleMillis = Math.max(1000, lease.toMillis() / 3);
+		return "SET idle_in_transaction_session_timeout = " + idleMillis + "; SET lock_timeout = " + idleMillis
+				+ "; SET statement_timeout = " + Math.max(1000, lease.toMillis());
 	}
 
 	@Bean
