@@ -16,7 +16,7 @@ interface MetricsPayload { step: number; totalSteps?: number; values: Record<str
 interface LogPayload { lines: string[] }
 interface CheckpointPayload { step: number; path: string; modelId?: number | null }
 interface RolloutsPayload { step: number; count: number }
-interface AlarmPayload { step: number; message: string }
+interface AlarmPayload { step: number; kind?: string; title?: string; message: string }
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 const MAX_LOG_LINES = 2000;
@@ -113,15 +113,9 @@ function connect(): void {
     evalResults.onMetrics(Object.keys(p.values));
   });
   on<AlarmPayload>(source, 'alarm', (event) => {
-    appendLog(event.createdAt, `⚠ ALARM at step ${event.payload.step}: ${event.payload.message}`);
-    const alarms = document.getElementById('run-alarms');
-    if (alarms) {
-      const line = document.createElement('p');
-      line.className = 'alarm';
-      line.textContent = `⚠ step ${event.payload.step}: ${event.payload.message}`;
-      alarms.append(line);
-      alarms.hidden = false;
-    }
+    const p = event.payload;
+    appendLog(event.createdAt, `⚠ ALARM at step ${p.step}: ${p.message}`);
+    showAlarm(p);
   });
   on<RolloutsPayload>(source, 'rollouts', (event) => gallery.onRecorded(event.payload.step));
   on<LogPayload>(source, 'log', (event) => event.payload.lines.forEach((l) => appendLog(event.createdAt, l)));
@@ -134,3 +128,25 @@ function connect(): void {
 connect();
 void gallery.load();
 void evalResults.load();
+
+/** One banner per kind of alarm (reward hacking, truncation, …), each alarm of that kind a line in it. */
+function showAlarm(p: AlarmPayload): void {
+  const alarms = document.getElementById('run-alarms');
+  if (!alarms) return;
+  const kind = p.kind ?? 'reward_hacking';
+  let banner = alarms.querySelector<HTMLElement>(`[data-alarm-kind="${CSS.escape(kind)}"]`);
+  if (!banner) {
+    banner = document.createElement('div');
+    banner.className = 'card alarms';
+    banner.dataset.alarmKind = kind;
+    const title = document.createElement('strong');
+    title.textContent = p.title ?? 'Reward-hacking alarm (training reward rising while the held-out metric falls)';
+    banner.append(title);
+    alarms.append(banner);
+  }
+  const line = document.createElement('p');
+  line.className = 'alarm';
+  line.textContent = `⚠ step ${p.step}: ${p.message}`;
+  banner.append(line);
+  alarms.hidden = false;
+}

@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.vlmr1.studio.run.RunAlarm;
 import dev.vlmr1.studio.run.EvalResultRecord;
 import dev.vlmr1.studio.run.LeaseLostException;
 import dev.vlmr1.studio.run.RolloutSampleRecord;
@@ -152,8 +153,8 @@ class AttemptLedger implements WorkerBackend {
 	}
 
 	@Override
-	public void alarm(Assignment a, int step, String message) {
-		runs.recordAlarm(a.runId(), a.leaseToken(), step, message);
+	public void alarm(Assignment a, int step, RunAlarm alarm) {
+		runs.recordAlarm(a.runId(), a.leaseToken(), step, alarm);
 	}
 
 	@Override

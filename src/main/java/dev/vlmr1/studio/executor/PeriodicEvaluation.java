@@ -12,6 +12,7 @@ import dev.vlmr1.studio.eval.EvalPoint;
 import dev.vlmr1.studio.eval.RewardHackingAlarm;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
+import dev.vlmr1.studio.run.RunAlarm;
 import dev.vlmr1.studio.run.RunDetails;
 import dev.vlmr1.studio.train.Policy;
 
@@ -78,7 +79,7 @@ final class PeriodicEvaluation {
 		session.reportEvalResults(step, outcome.results());
 		session.reportStep(step, outcome.metrics());
 		session.log("evaluation at step " + step + ": " + outcome.metrics());
-		judge(step, outcome.heldOut()).ifPresent((fired) -> session.alarm(step, fired.message()));
+		judge(step, outcome.heldOut()).ifPresent((fired) -> session.alarm(step, RunAlarm.rewardHacking(fired.message())));
 	}
 
 	/**

@@ -11,10 +11,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
+import dev.vlmr1.studio.run.RunAlarm;
 import dev.vlmr1.studio.run.RunDetails;
 import dev.vlmr1.studio.run.RunType;
 import dev.vlmr1.studio.train.GrpoConfig;
 import dev.vlmr1.studio.train.GrpoTrainer;
+import dev.vlmr1.studio.train.LearningSignal;
 import dev.vlmr1.studio.train.MetricSink;
 import dev.vlmr1.studio.train.Policy;
 import dev.vlmr1.studio.train.RewardScorer;
@@ -32,6 +34,9 @@ import dev.vlmr1.studio.train.TrainingSample;
  * attempt directory, committed, registered for resume).
  */
 final class RealTrainingJob implements TrainingJob {
+
+	/** Steps the learning-signal alarm averages over: long enough that one unlucky batch raises nothing. */
+	static final int LEARNING_SIGNAL_WINDOW = 5;
 
 	/** One optimiser step, a checkpoint, the step count: what both trainers offer. */
 	private interface Steps extends AutoCloseable {
@@ -72,7 +77,9 @@ final class RealTrainingJob implements TrainingJob {
 			Path outputDir = session.newCheckpointDir(0).getParent();
 			Files.deleteIfExists(session.newCheckpointDir(0));
 			PeriodicEvaluation evaluation = PeriodicEvaluation.of(run, inputs, hp);
-			MetricSink sink = new SessionSink(session, new RolloutGallery(samples), evaluation);
+			LearningSignal signal = new LearningSignal(LEARNING_SIGNAL_WINDOW,
+					TrainerConfigs.integer(hp, "max_completion_length", GrpoConfig.defaults().maxCompletionLength()));
+			MetricSink sink = new SessionSink(session, new RolloutGallery(samples), evaluation, signal);
 			int total;
 			Policy reference = null;
 			Steps steps;
@@ -177,7 +184,7 @@ final class RealTrainingJob implements TrainingJob {
 
 	/** Step metrics into the run; a diverged loss stops the run as {@link FailureKind#NAN_LOSS}. */
 	private record SessionSink(TrainingSession session, RolloutGallery gallery,
-			@Nullable PeriodicEvaluation evaluation) implements MetricSink {
+			@Nullable PeriodicEvaluation evaluation, LearningSignal signal) implements MetricSink {
 
 		@Override
 		public void onStep(StepMetrics metrics) {
@@ -192,6 +199,10 @@ final class RealTrainingJob implements TrainingJob {
 				}
 			});
 			session.reportStep((int) metrics.step(), finite);
+			for (LearningSignal.Alarm alarm : signal.observe(metrics.step(), finite)) {
+				session.alarm((int) alarm.step(), new RunAlarm(alarm.problem().name().toLowerCase(java.util.Locale.ROOT),
+						alarm.problem().title(), alarm.message()));
+			}
 			if (evaluation != null) {
 				evaluation.onTrainingStep(finite);
 			}

@@ -44,10 +44,12 @@ public final class RewardScorers {
 				}
 				RewardBatch batch = configuration.score(completions, samples);
 				Map<String, double[]> perFunction = new LinkedHashMap<>();
+				Map<String, Double> parsed = new LinkedHashMap<>();
 				for (String fn : batch.functions()) {
 					perFunction.put(fn, batch.scores(fn));
+					parsed.put(fn, batch.parsedShare(fn));
 				}
-				return new Scores(batch.totals(), perFunction);
+				return new Scores(batch.totals(), perFunction, parsed);
 			}
 		};
 	}

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.run.RunAlarm;
 import dev.vlmr1.studio.run.EvalResultRecord;
 import dev.vlmr1.studio.run.RolloutSampleRecord;
 
@@ -45,8 +46,8 @@ public interface TrainingSession {
 	/** Stores the per-sample results of an evaluation at {@code step} (eval runs, periodic evaluation). */
 	void reportEvalResults(int step, List<EvalResultRecord> results);
 
-	/** Records an alarm event at {@code step} (the reward-hacking alarm), also logged. */
-	void alarm(int step, String message);
+	/** Records an alarm event at {@code step} (reward hacking, a run that cannot learn), also logged. */
+	void alarm(int step, RunAlarm alarm);
 
 	/** Marks the checkpoint in {@code dir} committed and registers it for resume. */
 	void commitCheckpoint(int step, Path dir);

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.run.RunAlarm;
 import dev.vlmr1.studio.run.LeaseLostException;
 import dev.vlmr1.studio.run.EvalResultRecord;
 import dev.vlmr1.studio.run.RolloutSampleRecord;
@@ -256,9 +257,9 @@ final class Worker {
 		}
 
 		@Override
-		public void alarm(int step, String message) {
-			log("ALARM at step " + step + ": " + message);
-			backend.alarm(assignment, step, message);
+		public void alarm(int step, RunAlarm alarm) {
+			log("ALARM at step " + step + ": " + alarm.title() + ": " + alarm.message());
+			backend.alarm(assignment, step, alarm);
 		}
 
 		@Override

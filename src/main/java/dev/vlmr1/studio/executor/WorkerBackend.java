@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.vlmr1.studio.run.RunAlarm;
 import dev.vlmr1.studio.run.EvalResultRecord;
 import dev.vlmr1.studio.run.RolloutSampleRecord;
 import dev.vlmr1.studio.run.RunState;
@@ -38,8 +39,8 @@ interface WorkerBackend {
 	/** Stores the per-sample results of an evaluation at {@code step}. */
 	void reportEvalResults(Assignment assignment, int step, List<EvalResultRecord> results);
 
-	/** Records an alarm event (reward hacking) at {@code step}. */
-	void alarm(Assignment assignment, int step, String message);
+	/** Records an alarm event (reward hacking, a run that cannot learn) at {@code step}. */
+	void alarm(Assignment assignment, int step, RunAlarm alarm);
 
 	/** Ends the attempt after the job returned: SUCCEEDED, or CANCELLED when a cancel was requested. */
 	AttemptResult complete(Assignment assignment, String logTail);

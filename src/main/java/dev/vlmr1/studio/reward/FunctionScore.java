@@ -19,4 +19,20 @@ public record FunctionScore(String function, double weight, double score, @Nulla
 		return error != null;
 	}
 
+	/**
+	 * Whether the function could read what it scores from the completion: a box or detections for the grounding
+	 * functions, an answer for the others. A function that cannot parse the model's answers scores them all alike,
+	 * which is why the trainer reports the share as {@code rewards/<fn>/parsed}.
+	 */
+	public boolean parsed() {
+		if (failed() || parse == null) {
+			return false;
+		}
+		if (parse.box() != null || parse.detections() != null) {
+			return true;
+		}
+		boolean groundingTask = parse.groundTruthBox() != null || parse.groundTruthDetections() != null;
+		return !groundingTask && parse.answer() != null;
+	}
+
 }

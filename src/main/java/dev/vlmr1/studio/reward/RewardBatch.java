@@ -25,6 +25,16 @@ public record RewardBatch(List<String> functions, List<CompletionScore> completi
 		return completions.stream().mapToDouble(CompletionScore::total).toArray();
 	}
 
+	/** The share of completions one function could parse, for {@code rewards/<fn>/parsed}. */
+	public double parsedShare(String function) {
+		return completions.stream()
+			.flatMap((c) -> c.functions().stream())
+			.filter((f) -> f.function().equals(function))
+			.mapToDouble((f) -> f.parsed() ? 1 : 0)
+			.average()
+			.orElse(0);
+	}
+
 	/** One function's score per completion, shape (N,), for {@code rewards/<fn>/mean}. */
 	public double[] scores(String function) {
 		return completions.stream().mapToDouble((c) -> c.score(function)).toArray();

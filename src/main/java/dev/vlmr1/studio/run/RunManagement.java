@@ -184,11 +184,12 @@ public class RunManagement {
 		evalResults.replaceStep(id.value(), (int) seq[1], step, results);
 	}
 
-	/** Records an {@code ALARM} event (the reward-hacking alarm of a periodic evaluation) for the run page. */
+	/** Records an {@code ALARM} event (reward hacking, a run that cannot learn) for the run page's banner. */
 	@Transactional
-	public void recordAlarm(RunId id, UUID leaseToken, int step, String message) {
+	public void recordAlarm(RunId id, UUID leaseToken, int step, RunAlarm alarm) {
 		long[] seq = lock(id, leaseToken);
-		telemetry.insertEvent(id.value(), seq[0], "ALARM", (int) seq[1], Map.of("step", step, "message", message));
+		telemetry.insertEvent(id.value(), seq[0], "ALARM", (int) seq[1],
+				Map.of("step", step, "kind", alarm.kind(), "title", alarm.title(), "message", alarm.message()));
 	}
 
 	/** Declares the planned number of steps, for progress and ETA. */

@@ -30,8 +30,14 @@ public interface RewardScorer {
 	/**
 	 * @param totals [N] Σ_f w_f · r_f per completion
 	 * @param perFunction [N] unweighted score per function name
+	 * @param parsedShare per function name, the share of completions it could parse (absent when unknown)
 	 */
-	record Scores(double[] totals, Map<String, double[]> perFunction) {
+	record Scores(double[] totals, Map<String, double[]> perFunction, Map<String, Double> parsedShare) {
+
+		public Scores(double[] totals, Map<String, double[]> perFunction) {
+			this(totals, perFunction, Map.of());
+		}
+
 	}
 
 }

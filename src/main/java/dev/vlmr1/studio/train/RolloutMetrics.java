@@ -27,6 +27,10 @@ final class RolloutMetrics {
 			}
 			m.put("rewards/" + fn + "/mean", Advantages.mean(v, 0, v.length));
 			m.put("rewards/" + fn + "/std", Advantages.std(v, 0, v.length));
+			Double parsed = scores.parsedShare().get(fn);
+			if (parsed != null) {
+				m.put("rewards/" + fn + "/parsed", parsed);
+			}
 		});
 		int zero = 0;
 		for (boolean z : zeroStd) {

@@ -11,6 +11,11 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,11 +32,14 @@ import dev.vlmr1.studio.synth.SyntheticDataset;
 import dev.vlmr1.studio.synth.SyntheticDatasetWriter;
 import dev.vlmr1.studio.synth.TinyQwenVl;
 import dev.vlmr1.studio.web.StudioProperties;
+import dev.vlmr1.studio.run.RunPageBrowserTests;
 import dev.vlmr1.studio.web.TestUsers;
+import dev.vlmr1.studio.web.TestUsers.TestUser;
 
 import static dev.vlmr1.studio.executor.StudioHttp.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Runs execute end to end with the real trainer, in real worker processes started by the application's local
@@ -63,9 +71,12 @@ class RealTrainingEndToEndTests {
 
 	StudioHttp http;
 
+	TestUser user;
+
 	@BeforeEach
 	void user() {
-		http = new StudioHttp(port, new TestUsers(context).create("e2e").bearer());
+		user = new TestUsers(context).create("e2e");
+		http = new StudioHttp(port, user.bearer());
 	}
 
 	@Test
@@ -204,6 +215,44 @@ class RealTrainingEndToEndTests {
 		assertContiguous(grpo, "reward", 2);
 		assertContiguous(grpo, "eval/rec_accuracy", 2);
 		assertThat(http.get("/api/runs/" + grpo + "/eval-results?step=2").json().get("total").asInt()).isEqualTo(2);
+	}
+
+	@Test
+	void aGrpoRunWhoseCompletionsAreCutSaysSoOnItsPage() throws Exception {
+		assumeTrue(Files.isExecutable(RunPageBrowserTests.CHROMIUM) && Files.isExecutable(RunPageBrowserTests.CHROMEDRIVER),
+				"Chromium is not installed");
+		long model = tinyModel("tiny-e2e-cut");
+		long dataset = upload("synthetic-rec-cut", synthetic(31, 4, "rec_cut"));
+		Answer reward = http.post("/api/reward-configs", map("name", "rec-e2e-cut", "description", "REC", "terms",
+				List.of(map("function", "iou", "weight", 1.0), map("function", "format_rec", "weight", 1.0))));
+		// one token cannot hold "<answer>[x1, y1, x2, y2]</answer>": every completion is cut, nothing can score
+		long grpo = queue(map("type", "grpo", "modelId", model, "datasetIds", List.of(dataset), "rewardConfigId",
+				reward.json().get("id").asLong(), "hyperparameters",
+				map("max_steps", RealTrainingJob.LEARNING_SIGNAL_WINDOW + 1, "save_steps", 100, "num_generations", 2,
+						"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1, "max_completion_length", 1)));
+		String events = http.events(grpo, "SUCCEEDED", RUN_TIMEOUT);
+		assertSucceeded(grpo);
+		assertThat(values(grpo, "completions/clipped_ratio")).hasSize(RealTrainingJob.LEARNING_SIGNAL_WINDOW + 1);
+		assertThat(values(grpo, "rewards/iou/parsed")).allSatisfy(v -> assertThat(v).isZero());
+		assertThat(events).contains("event:alarm").contains("\"kind\":\"truncation\"");
+
+		WebDriver browser = RunPageBrowserTests.chromium();
+		try {
+			String base = "http://localhost:" + port;
+			RunPageBrowserTests.logIn(browser, base, user);
+			browser.get(base + "/runs/" + grpo);
+			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+			wait.ignoring(StaleElementReferenceException.class);
+			By banner = By.cssSelector("#run-alarms [data-alarm-kind=truncation]");
+			wait.until(ExpectedConditions.visibilityOfElementLocated(banner));
+			assertThat(browser.findElement(banner).getText()).contains("Completions are cut off",
+					"max_completion_length = 1", "Raise max_completion_length");
+			assertThat(browser.findElements(By.cssSelector("#run-alarms [data-alarm-kind]"))).as("one banner, with the cause")
+				.hasSize(1);
+		}
+		finally {
+			browser.quit();
+		}
 	}
 
 	private List<Double> values(long run, String metric) throws Exception {

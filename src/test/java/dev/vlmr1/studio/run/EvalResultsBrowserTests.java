@@ -85,7 +85,7 @@ class EvalResultsBrowserTests extends RunTestSupport {
 			runs.recordEvalResults(id, lease, 4, List.of(new EvalResultRecord("s-9", "rec", "<answer>none</answer>", sha,
 					List.of(), List.of(RolloutBox.of(10, 10, 60, 80)), 0.0, false)));
 			runs.recordMetrics(id, lease, 4, Map.of("reward", 0.9, "eval/rec_accuracy", 0.0));
-			runs.recordAlarm(id, lease, 4, "training reward rose by 0.4 while the held-out metric fell by 0.5");
+			runs.recordAlarm(id, lease, 4, RunAlarm.rewardHacking("training reward rose by 0.4 while the held-out metric fell by 0.5"));
 			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("eval-info"), "step 4"));
 			assertThat(browser.findElements(By.cssSelector("#eval-results tbody tr"))).hasSize(1);
 			assertThat(browser.findElements(By.cssSelector("#eval-step option[value=\"2\"]"))).hasSize(1);

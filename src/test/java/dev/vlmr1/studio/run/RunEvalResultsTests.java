@@ -37,9 +37,9 @@ class RunEvalResultsTests extends RunTestSupport {
 
 		assertThatThrownBy(() -> runs.recordEvalResults(id, UUID.randomUUID(), 3, List.of(result("forged", true))))
 			.isInstanceOf(LeaseLostException.class);
-		assertThatThrownBy(() -> runs.recordAlarm(id, UUID.randomUUID(), 3, "forged"))
+		assertThatThrownBy(() -> runs.recordAlarm(id, UUID.randomUUID(), 3, RunAlarm.rewardHacking("forged")))
 			.isInstanceOf(LeaseLostException.class);
-		runs.recordAlarm(id, lease, 2, "training reward rose while the held-out metric fell");
+		runs.recordAlarm(id, lease, 2, RunAlarm.rewardHacking("training reward rose while the held-out metric fell"));
 		assertThat(jdbc.sql("SELECT payload->>'message' FROM run_events WHERE run_id = ? AND type = 'ALARM'")
 			.param(id.value()).query(String.class).list())
 			.containsExactly("training reward rose while the held-out metric fell");

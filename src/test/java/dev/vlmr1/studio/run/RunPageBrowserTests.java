@@ -37,11 +37,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * history. A screenshot lands in
  * {@code target/run-page.png}.
  */
-class RunPageBrowserTests extends RunTestSupport {
+public class RunPageBrowserTests extends RunTestSupport {
 
-	static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+	public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
-	static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+	public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
 	static final String COMPLETION = "<think>the circle is left</think><answer><b>[10, 10, 60, 80]</b></answer>";
 
@@ -190,7 +190,7 @@ class RunPageBrowserTests extends RunTestSupport {
 			.single();
 	}
 
-	static void logIn(WebDriver browser, String base, TestUser user) {
+	public static void logIn(WebDriver browser, String base, TestUser user) {
 		browser.get(base + "/login");
 		browser.findElement(By.name("username")).sendKeys(user.user().username());
 		browser.findElement(By.name("password")).sendKeys(user.password());
@@ -199,7 +199,7 @@ class RunPageBrowserTests extends RunTestSupport {
 			.until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
 	}
 
-	static WebDriver chromium() {
+	public static WebDriver chromium() {
 		System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(CHROMIUM.toFile());
