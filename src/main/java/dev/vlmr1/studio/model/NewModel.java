@@ -32,11 +32,19 @@ public final class NewModel {
 
 	/** Writes {@code model.safetensors} (float32) with weights drawn by {@code init}. */
 	public static Written writeRandomWeights(Path dir, RandomInit init) {
+		return writeRandomWeights(dir, init, DType.F32, CheckpointFiles.DEFAULT_MAX_SHARD_BYTES);
+	}
+
+	/**
+	 * Writes weights drawn by {@code init} stored as {@code storage} (BF16 as Qwen releases them), in shards of at
+	 * most {@code maxShardBytes} with {@code model.safetensors.index.json} when there is more than one.
+	 */
+	public static Written writeRandomWeights(Path dir, RandomInit init, DType storage, long maxShardBytes) {
 		QwenVlConfig config = QwenVlConfig.load(dir);
 		try (QwenVlModel model = QwenVlModel.load(config, init, Device.cpu())) {
 			long count = parameterCount(model);
 			List<Path> files = CheckpointFiles.saveWeights(dir, model.parameters().all(),
-					config.text().tieWordEmbeddings(), DType.F32, CheckpointFiles.DEFAULT_MAX_SHARD_BYTES);
+					config.text().tieWordEmbeddings(), storage, maxShardBytes);
 			return new Written(files, count);
 		}
 	}
