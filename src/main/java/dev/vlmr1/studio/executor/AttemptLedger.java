@@ -178,6 +178,22 @@ class AttemptLedger implements WorkerBackend {
 	}
 
 	@Override
+	public AttemptResult preempted(Assignment a, int step, String logTail) {
+		return retryOnConflict(() -> inTx(() -> {
+			RunDetails run = runs.find(a.runId()).orElseThrow(() -> new LeaseLostException(a.runId()));
+			if (run.state() == RunState.CANCELLING) {
+				runs.finish(a.runId(), a.leaseToken(), RunState.CANCELLED, "cancelled");
+				annotate(a.runId(), a.attempt(), null, null, null, logTail, null);
+				return AttemptResult.CANCELLED;
+			}
+			runs.preempt(a.runId(), a.leaseToken(), "PREEMPTED: the worker was stopped after step " + step
+					+ "; the run resumes from that step's checkpoint");
+			annotate(a.runId(), a.attempt(), null, null, null, logTail, null);
+			return AttemptResult.PREEMPTED;
+		}));
+	}
+
+	@Override
 	public void fail(Assignment a, FailureKind kind, String reason, String logTail) {
 		retryOnConflict(() -> inTx(() -> failHeld(a.runId(), a.attempt(), a.leaseToken(), kind, reason, null, logTail)));
 	}
@@ -232,12 +248,12 @@ class AttemptLedger implements WorkerBackend {
 			annotate(id, attemptNo, null, kind, exitCode, logTail, null);
 			return false;
 		}
-		boolean again = retry.retries(kind, attemptNo, run.maxAttempts());
+		boolean again = retry.retries(kind, run.countedAttempts(), run.maxAttempts());
 		runs.finish(id, token, again ? RunState.QUEUED : RunState.FAILED, why);
 		Timestamp retryAt = null;
 		if (again) {
 			retryAt = jdbc.sql("UPDATE runs SET retry_at = now() + make_interval(secs => ?) WHERE id = ? RETURNING retry_at")
-				.params(retry.backoff(attemptNo).toMillis() / 1000.0, id.value())
+				.params(retry.backoff(run.countedAttempts()).toMillis() / 1000.0, id.value())
 				.query(Timestamp.class)
 				.single();
 		}

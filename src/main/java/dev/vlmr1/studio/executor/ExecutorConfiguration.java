@@ -51,7 +51,7 @@ class ExecutorConfiguration {
 				WorkerLaunch.databaseEnvironment(hikari.getJdbcUrl(), String.valueOf(hikari.getUsername()),
 						hikari.getPassword() == null ? "" : hikari.getPassword()));
 		return new LocalProcessDispatcher(ledger, launch, new FailureClassifier(properties.fatalExitCodes()),
-				properties.local().maxWorkers(), properties.heartbeat(), properties.pollInterval());
+				properties.local().maxWorkers(), properties.heartbeat(), properties.pollInterval(), properties.preemptGrace());
 	}
 
 	/** The settings a worker process must share with this application. */
@@ -67,6 +67,7 @@ class ExecutorConfiguration {
 				p.fatalExitCodes().stream().map(String::valueOf).collect(Collectors.joining(",")));
 		settings.put("studio.executor.trainer", p.trainer());
 		settings.put("studio.executor.fake", p.fake());
+		settings.put("studio.executor.preempt-grace", p.preemptGrace().toString());
 		return settings;
 	}
 

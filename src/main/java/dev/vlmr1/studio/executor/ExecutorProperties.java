@@ -22,13 +22,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param trainer the training job a worker runs: {@code real} (SFT/GRPO trainers) or {@code fake}
  * @param fake the {@link FakeTrainerSpec} for runs without a {@code fake_trainer} hyperparameter
  * @param local the local process dispatcher
+ * @param preemptGrace how long a worker stopped by SIGTERM (Slurm preemption or time limit, a shutdown) has to
+ * checkpoint its current step and hand the run back; inside Slurm's {@code KillWait} (30 s by default) and the
+ * application's shutdown phase (30 s)
  */
 @ConfigurationProperties("studio.executor")
 public record ExecutorProperties(@DefaultValue("PT5S") Duration heartbeat, @DefaultValue("PT30M") Duration progressTimeout,
 		@DefaultValue("PT5S") Duration sweepInterval, @DefaultValue("PT30S") Duration retryBase,
 		@DefaultValue("PT30M") Duration retryMax, @DefaultValue("PT2S") Duration pollInterval,
 		@DefaultValue("42") Set<Integer> fatalExitCodes, @DefaultValue("true") boolean sweeperEnabled,
-		@DefaultValue("real") String trainer, @DefaultValue("") String fake, @DefaultValue Local local) {
+		@DefaultValue("real") String trainer, @DefaultValue("") String fake, @DefaultValue Local local,
+		@DefaultValue("PT25S") Duration preemptGrace) {
 
 	RetryPolicy retryPolicy() {
 		return new RetryPolicy(retryBase, retryMax);

@@ -56,6 +56,9 @@ public final class FakeTrainer implements TrainingJob {
 				hang(session, "paused after step " + step);
 			}
 		}
+		if (session.preemptRequested() && step % spec.checkpointEvery() != 0 && step < spec.steps()) {
+			writeCheckpoint(session, step, w, false);
+		}
 	}
 
 	/** The loss the uninterrupted run reports at {@code step}. */

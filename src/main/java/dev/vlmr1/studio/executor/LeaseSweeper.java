@@ -62,7 +62,7 @@ class LeaseSweeper implements SmartLifecycle {
 					WITH lost AS (
 					  UPDATE run_attempts a SET failure = 'WORKER_LOST',
 					    retry_at = CASE WHEN r.state = 'QUEUED'
-					      THEN now() + make_interval(secs => least(:base * power(2, a.attempt - 1), :max)) END
+					      THEN now() + make_interval(secs => least(:base * power(2, a.attempt - r.preemptions - 1), :max)) END
 					  FROM runs r
 					  WHERE r.id = a.run_id AND r.attempt = a.attempt AND a.outcome = 'LOST' AND a.failure IS NULL
 					  RETURNING a.run_id, a.retry_at),

@@ -43,12 +43,15 @@ class LocalProcessDispatcher implements SmartLifecycle {
 
 	private final Duration tick;
 
+	private final Duration preemptGrace;
+
 	private final Map<String, Child> children = new ConcurrentHashMap<>();
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	LocalProcessDispatcher(AttemptLedger ledger, WorkerLaunch launch, FailureClassifier classifier, int maxWorkers,
-			Duration heartbeat, Duration pollInterval) {
+			Duration heartbeat, Duration pollInterval, Duration preemptGrace) {
+		this.preemptGrace = preemptGrace;
 		this.ledger = ledger;
 		this.launch = launch;
 		this.classifier = classifier;
@@ -208,8 +211,19 @@ class LocalProcessDispatcher implements SmartLifecycle {
 			}
 			scheduler = null;
 		}
-		// their leases lapse and the sweeper (here or elsewhere) re-queues the runs
-		children.values().forEach(c -> killTree(c.process));
+		// SIGTERM: each worker checkpoints its step and hands its run back (PREEMPTED); one that has not ended by the
+		// grace period is killed, its lease lapses and the sweeper (here or elsewhere) re-queues its run
+		children.values().forEach(c -> c.process.destroy());
+		long deadline = System.nanoTime() + preemptGrace.toNanos();
+		for (Child child : children.values()) {
+			try {
+				child.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			killTree(child.process);
+		}
 		children.clear();
 	}
 

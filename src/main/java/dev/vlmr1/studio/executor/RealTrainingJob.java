@@ -81,6 +81,7 @@ final class RealTrainingJob implements TrainingJob {
 					TrainerConfigs.integer(hp, "max_completion_length", GrpoConfig.defaults().maxCompletionLength()));
 			MetricSink sink = new SessionSink(session, new RolloutGallery(samples), evaluation, signal);
 			int total;
+			int resumable = 1;
 			Policy reference = null;
 			Steps steps;
 			if (run.type() == RunType.SFT) {
@@ -105,34 +106,57 @@ final class RealTrainingJob implements TrainingJob {
 					trainer.resumeFrom(session.resumeDir());
 				}
 				steps = wrap(trainer::step, trainer::save, trainer::globalStep, trainer::close);
-				saveSteps = lcm(saveSteps, config.numIterations());
+				resumable = config.numIterations();
+				saveSteps = lcm(saveSteps, resumable);
 			}
 			else {
 				throw new TrainingFailure(FailureKind.SETUP, "the executor does not train " + run.type() + " runs");
 			}
 			try (Steps s = steps; Policy ref = reference) {
-				loop(session, s, total, saveSteps, evaluation == null ? null
+				loop(session, s, total, saveSteps, resumable, evaluation == null ? null
 						: (step) -> evaluation.afterStep(step, policy, tokenizer, images, hp, session));
 			}
 		}
 	}
 
-	private void loop(TrainingSession session, Steps trainer, int total, int saveSteps,
+	/**
+	 * @param saveSteps checkpoint every so many steps (a multiple of {@code resumable})
+	 * @param resumable steps between points an attempt can resume from exactly (GRPO: μ, SFT: 1)
+	 */
+	private void loop(TrainingSession session, Steps trainer, int total, int saveSteps, int resumable,
 			java.util.function.@Nullable IntConsumer evaluate) {
 		session.declareTotalSteps(total);
-		while (trainer.globalStep() < total && !session.stopRequested()) {
+		int saved = (int) trainer.globalStep();
+		while (trainer.globalStep() < total && (!session.stopRequested() || midBatch(session, trainer, resumable))) {
 			trainer.step();
 			int step = (int) trainer.globalStep();
 			if (evaluate != null) {
 				evaluate.accept(step);
 			}
 			if (step == total || step % saveSteps == 0) {
-				session.newCheckpointDir(step); // a fresh directory: a torn one of an earlier attempt is gone
-				Path dir = trainer.save();
-				session.commitCheckpoint(step, dir);
-				session.log("checkpoint of step " + step + " committed");
+				save(session, trainer, step);
+				saved = step;
 			}
 		}
+		// a preempted worker hands its run back at this very step (Slurm's grace period covers one save)
+		if (session.preemptRequested() && trainer.globalStep() > saved) {
+			save(session, trainer, (int) trainer.globalStep());
+		}
+	}
+
+	/**
+	 * A preempted GRPO run with μ > 1 finishes the optimiser steps of its current batch of rollouts first: only a
+	 * checkpoint at a batch boundary resumes exactly (the rollouts themselves are not saved).
+	 */
+	private static boolean midBatch(TrainingSession session, Steps trainer, int resumable) {
+		return session.preemptRequested() && trainer.globalStep() % resumable != 0;
+	}
+
+	private static void save(TrainingSession session, Steps trainer, int step) {
+		session.newCheckpointDir(step); // a fresh directory: a torn one of an earlier attempt is gone
+		Path dir = trainer.save();
+		session.commitCheckpoint(step, dir);
+		session.log("checkpoint of step " + step + " committed");
 	}
 
 	private RewardScorer rewards() {

@@ -52,8 +52,14 @@ public interface TrainingSession {
 	/** Marks the checkpoint in {@code dir} committed and registers it for resume. */
 	void commitCheckpoint(int step, Path dir);
 
-	/** True once the run was cancelled: finish the current step and return. */
+	/** True once the run was cancelled or the worker is being stopped: finish the current step and return. */
 	boolean stopRequested();
+
+	/**
+	 * True once the worker is being stopped (SIGTERM: Slurm preemption or time limit, a shutdown): commit a checkpoint
+	 * of the current step before returning, so the next attempt resumes exactly there.
+	 */
+	boolean preemptRequested();
 
 	/** A line for the run's log tail. */
 	void log(String line);

@@ -50,6 +50,11 @@ final class Worker {
 
 	private final String workerId;
 
+	/** Set once the worker is being stopped: the attempt checkpoints and hands its run back, nothing new is claimed. */
+	private final AtomicBoolean stopping = new AtomicBoolean();
+
+	private volatile @Nullable Attempt current;
+
 	Worker(WorkerBackend backend, Function<RunDetails, TrainingJob> jobs, Path artifactsDir, Duration heartbeat,
 			FailureClassifier classifier, Runnable onLeaseLost, String workerId) {
 		this.backend = backend;
@@ -65,9 +70,50 @@ final class Worker {
 		return workerId;
 	}
 
-	/** Claims one run and executes one attempt of it; empty when nothing is claimable. */
+	/** Claims one run and executes one attempt of it; empty when nothing is claimable or the worker is stopping. */
 	Optional<AttemptResult> runOnce() {
+		if (stopping.get()) {
+			return Optional.empty();
+		}
 		return backend.claim(workerId).map(this::execute);
+	}
+
+	/**
+	 * Stops the worker gracefully (SIGTERM): the running attempt finishes its step, commits a checkpoint of it and
+	 * hands the run back to the queue as PREEMPTED; no further run is claimed.
+	 * @return whether an attempt was running
+	 */
+	boolean preempt() {
+		stopping.set(true);
+		Attempt attempt = current;
+		if (attempt == null) {
+			return false;
+		}
+		attempt.log("stop requested (SIGTERM): checkpointing the current step and returning the run to the queue");
+		attempt.preempt.set(true);
+		return true;
+	}
+
+	boolean stopping() {
+		return stopping.get();
+	}
+
+	/** Waits until no attempt runs, at most {@code timeout}; returns whether none does. */
+	synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (current != null) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				return false;
+			}
+			TimeUnit.NANOSECONDS.timedWait(this, left);
+		}
+		return true;
+	}
+
+	private synchronized void setCurrent(@Nullable Attempt attempt) {
+		current = attempt;
+		notifyAll();
 	}
 
 	private AttemptResult execute(Assignment assignment) {
@@ -78,11 +124,16 @@ final class Worker {
 			t.setDaemon(true);
 			return t;
 		});
+		setCurrent(attempt);
 		try {
+			if (stopping.get()) {
+				attempt.preempt.set(true); // SIGTERM arrived during the claim
+			}
 			beats.scheduleAtFixedRate(attempt::beat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
 			return attempt.train();
 		}
 		finally {
+			setCurrent(null);
 			beats.shutdownNow();
 			Thread.interrupted(); // a late lease-loss interrupt must not leak into the next attempt
 		}
@@ -102,6 +153,12 @@ final class Worker {
 		private final AtomicBoolean stop = new AtomicBoolean();
 
 		private final AtomicBoolean leaseLost = new AtomicBoolean();
+
+		private final AtomicBoolean preempt = new AtomicBoolean();
+
+		private volatile int lastStep = -1;
+
+		private volatile int totalSteps = Integer.MAX_VALUE;
 
 		/** Lines not yet in the run's event log; shipped with each heartbeat and at the end. */
 		private final Queue<String> unsent = new ConcurrentLinkedQueue<>();
@@ -129,6 +186,9 @@ final class Worker {
 					return AttemptResult.LEASE_LOST;
 				}
 				shipLog();
+				if (preempt.get() && Math.max(startStep, lastStep) < totalSteps) {
+					return backend.preempted(assignment, Math.max(startStep, lastStep), tail.text());
+				}
 				return backend.complete(assignment, tail.text());
 			}
 			catch (LeaseLostException ex) {
@@ -238,12 +298,14 @@ final class Worker {
 
 		@Override
 		public void declareTotalSteps(int totalSteps) {
+			this.totalSteps = totalSteps;
 			backend.declareTotalSteps(assignment, totalSteps);
 		}
 
 		@Override
 		public void reportStep(int step, Map<String, Double> metrics) {
 			backend.reportStep(assignment, step, metrics);
+			lastStep = step;
 		}
 
 		@Override
@@ -270,7 +332,12 @@ final class Worker {
 
 		@Override
 		public boolean stopRequested() {
-			return stop.get() || leaseLost.get();
+			return stop.get() || leaseLost.get() || preempt.get();
+		}
+
+		@Override
+		public boolean preemptRequested() {
+			return preempt.get() && !stop.get();
 		}
 
 		@Override

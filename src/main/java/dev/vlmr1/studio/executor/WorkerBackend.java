@@ -45,6 +45,12 @@ interface WorkerBackend {
 	/** Ends the attempt after the job returned: SUCCEEDED, or CANCELLED when a cancel was requested. */
 	AttemptResult complete(Assignment assignment, String logTail);
 
+	/**
+	 * Ends the attempt as PREEMPTED after the job committed a checkpoint of its current step: the run goes back to
+	 * the queue at once, and the attempt does not count against its budget (CANCELLED when a cancel came first).
+	 */
+	AttemptResult preempted(Assignment assignment, int step, String logTail);
+
 	/** Ends the attempt as failed; the run is re-queued (with back-off) or failed by the retry policy. */
 	void fail(Assignment assignment, FailureKind kind, String reason, String logTail);
 

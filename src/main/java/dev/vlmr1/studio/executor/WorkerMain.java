@@ -45,10 +45,11 @@ public final class WorkerMain {
 					context.getBean(StudioProperties.class).artifactsDir())),
 					context.getBean(StudioProperties.class).artifactsDir(), properties.heartbeat(),
 					new FailureClassifier(properties.fatalExitCodes()), WorkerMain::haltOnLeaseLost, options.workerId());
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> preempt(worker, properties.preemptGrace()), "preemption"));
 			System.out.println("worker " + worker.workerId() + " started");
 			int done = 0;
 			boolean databaseDown = false;
-			while (options.maxRuns() == 0 || done < options.maxRuns()) {
+			while ((options.maxRuns() == 0 || done < options.maxRuns()) && !worker.stopping()) {
 				Optional<AttemptResult> result;
 				try {
 					result = worker.runOnce();
@@ -89,6 +90,29 @@ public final class WorkerMain {
 			Throwable root = ex.getMostSpecificCause();
 			System.err.println("worker: cannot start: " + root.getMessage());
 			return 2;
+		}
+	}
+
+	/**
+	 * SIGTERM (Slurm preemption or time limit, the local dispatcher's shutdown): the running attempt checkpoints its
+	 * current step and hands the run back to the queue within {@code grace}; the process then exits with 0, the
+	 * attempt recorded. Past the grace period the JVM goes on shutting down and the lease lapses as for a crash.
+	 */
+	private static void preempt(Worker worker, java.time.Duration grace) {
+		if (!worker.preempt()) {
+			return;
+		}
+		System.out.println("worker " + worker.workerId() + ": SIGTERM, handing the run back within " + grace.toSeconds() + " s");
+		try {
+			if (worker.awaitIdle(grace)) {
+				System.out.println("worker " + worker.workerId() + ": run handed back, exiting");
+				System.out.flush();
+				Runtime.getRuntime().halt(0);
+			}
+			System.err.println("worker " + worker.workerId() + ": the attempt did not end within " + grace.toSeconds() + " s");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

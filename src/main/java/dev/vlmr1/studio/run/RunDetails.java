@@ -17,6 +17,12 @@ public record RunDetails(RunId id, long ownerId, RunType type, RunState state, l
 		List<Long> datasetIds, @Nullable Long evalDatasetId, @Nullable Long rewardConfigId,
 		@Nullable List<Map<String, Object>> rewardTerms, Map<String, Object> hyperparameters,
 		@Nullable String stateReason, int attempt, int maxAttempts, int currentStep, @Nullable Integer totalSteps,
-		Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt) {
+		Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, int preemptions) {
+
+	/** Attempts that count against {@link #maxAttempts()}: a preempted attempt was not the run's fault. */
+	public int countedAttempts() {
+		return attempt - preemptions;
+	}
+
 
 }

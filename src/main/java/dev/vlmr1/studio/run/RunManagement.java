@@ -234,6 +234,26 @@ public class RunManagement {
 	}
 
 	/**
+	 * Hands a running run back to the queue because its worker is being stopped (SIGTERM: Slurm preemption or time
+	 * limit, a shutdown) after it committed a checkpoint of its current step. The attempt ends PREEMPTED and does not
+	 * count against the attempt budget; the run is claimable again at once.
+	 * @throws LeaseLostException if {@code leaseToken} no longer holds the run
+	 */
+	@Transactional
+	public RunDetails preempt(RunId id, UUID leaseToken, String reason) {
+		RunDetails run = runs.find(id.value()).orElseThrow(() -> ApiProblem.notFound("run " + id));
+		if (run.state() != RunState.RUNNING || runs.heartbeat(id.value(), leaseToken, properties.lease()).isEmpty()) {
+			throw new LeaseLostException(id);
+		}
+		if (!runs.transition(id.value(), run.version(), run.state(), RunState.QUEUED, reason, "PREEMPTED")) {
+			throw ApiProblem.conflict("run-state-conflict", "run " + id + " changed concurrently; re-read its state");
+		}
+		runs.countPreemption(id.value());
+		events.publishEvent(new RunStateChanged(id, run.state(), RunState.QUEUED));
+		return runs.find(id.value()).orElseThrow();
+	}
+
+	/**
 	 * Cancels a run: a QUEUED run becomes CANCELLED, a RUNNING one CANCELLING (its worker stops at its next
 	 * heartbeat). Cancelling a CANCELLING run changes nothing. A concurrent change (a claim) makes it
 	 * re-read and decide again.
@@ -287,7 +307,7 @@ public class RunManagement {
 		int moved = 0;
 		for (RunDetails run : runs.expiredLeases(100)) {
 			RunState target = run.state() == RunState.CANCELLING ? RunState.CANCELLED
-					: run.attempt() < run.maxAttempts() ? RunState.QUEUED : RunState.FAILED;
+					: run.countedAttempts() < run.maxAttempts() ? RunState.QUEUED : RunState.FAILED;
 			String reason = "WORKER_LOST: lease expired on attempt " + run.attempt() + " of " + run.maxAttempts();
 			if (runs.transition(run.id().value(), run.version(), run.state(), target, reason, "LOST")) {
 				events.publishEvent(new RunStateChanged(run.id(), run.state(), target));

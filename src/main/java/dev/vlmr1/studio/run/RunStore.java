@@ -220,6 +220,11 @@ class RunStore {
 			.list();
 	}
 
+	/** Counts one more attempt that ended PREEMPTED, so it does not use up the run's attempt budget. */
+	void countPreemption(long id) {
+		jdbc.sql("UPDATE runs SET preemptions = preemptions + 1 WHERE id = ?").param(id).update();
+	}
+
 	/** Advances the step (never backwards) and sets the total when given; returns the total now stored. */
 	@Nullable Integer setProgress(long id, int currentStep, @Nullable Integer totalSteps) {
 		return jdbc.sql("""
@@ -251,7 +256,7 @@ class RunStore {
 				}), json.readValue(rs.getString("hyperparameters"), new TypeReference<Map<String, Object>>() {
 				}), rs.getString("state_reason"), rs.getInt("attempt"), rs.getInt("max_attempts"),
 				rs.getInt("current_step"), totalSteps, toInstant(rs.getTimestamp("created_at")),
-				toInstant(rs.getTimestamp("started_at")), toInstant(rs.getTimestamp("finished_at")));
+				toInstant(rs.getTimestamp("started_at")), toInstant(rs.getTimestamp("finished_at")), rs.getInt("preemptions"));
 	}
 
 	private static @Nullable Instant toInstant(@Nullable Timestamp ts) {

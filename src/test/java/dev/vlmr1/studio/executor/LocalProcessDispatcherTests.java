@@ -27,7 +27,7 @@ class LocalProcessDispatcherTests extends ExecutorTestSupport {
 	@BeforeEach
 	void startDispatcher() {
 		dispatcher = new LocalProcessDispatcher(ledger, workerLaunch(), new FailureClassifier(java.util.Set.of(42)), 1,
-				Duration.ofSeconds(1), Duration.ofMillis(100));
+				Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(5));
 		dispatcher.start();
 	}
 
@@ -91,6 +91,28 @@ class LocalProcessDispatcherTests extends ExecutorTestSupport {
 		assertThat(attempts(id)).singleElement().satisfies(a -> assertThat(a).containsEntry("outcome", "CANCELLED")
 			.containsEntry("exit_code", 0));
 		assertThat(lastStep(id)).as("stopped within a step or so of the cancel").isLessThan(500);
+	}
+
+	@Test
+	void theApplicationsShutdownHandsRunningRunsBackAtTheirCurrentStep() {
+		RunId id = queueRun("steps=60,checkpointEvery=10,stepMillis=40", 1);
+		await().atMost(Duration.ofSeconds(60)).until(() -> lastStep(id) >= 3);
+		dispatcher.stop(); // SIGTERM to the worker, as the application's own shutdown does
+		assertThat(dispatcher.workerPids()).isEmpty();
+		Map<String, Object> preempted = attempts(id).get(0);
+		assertThat(preempted).containsEntry("outcome", "PREEMPTED");
+		int stoppedAt = (Integer) preempted.get("last_step");
+		assertThat(checkpointSteps(id)).as("a checkpoint of the very step it stopped at").contains(stoppedAt);
+		assertThat(state(id)).isEqualTo(RunState.QUEUED);
+
+		dispatcher.start(); // the next start resumes it, though it allows one attempt only
+		await().atMost(Duration.ofSeconds(90)).until(() -> state(id).isTerminal());
+		assertThat(state(id)).isEqualTo(RunState.SUCCEEDED);
+		assertThat(attempts(id).get(1)).containsEntry("resumed_from_step", stoppedAt).containsEntry("outcome", "SUCCEEDED");
+	}
+
+	private List<Integer> checkpointSteps(RunId id) {
+		return jdbc.sql("SELECT step FROM checkpoints WHERE run_id = ? ORDER BY step").param(id.value()).query(Integer.class).list();
 	}
 
 	private int lastStep(RunId id) {

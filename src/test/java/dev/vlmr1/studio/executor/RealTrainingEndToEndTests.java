@@ -191,6 +191,38 @@ class RealTrainingEndToEndTests {
 	}
 
 	@Test
+	void aPreemptedWorkerCheckpointsItsStepAndTheRunResumesThereExactly() throws Exception {
+		long model = tinyModel("tiny-e2e-preempt");
+		long dataset = upload("synthetic-rec-preempt", synthetic(19, 6, "rec_preempt"));
+		Map<String, Object> hyperparameters = map("max_steps", 8, "save_steps", 100, "num_generations", 2,
+				"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1);
+		long run = queue(map("type", "sft", "modelId", model, "datasetIds", List.of(dataset), "maxAttempts", 1,
+				"hyperparameters", hyperparameters));
+		await().atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(100))
+			.until(() -> http.get("/api/runs/" + run).json().get("currentStep").asInt() >= 3);
+		List<Long> pids = context.getBean(LocalProcessDispatcher.class).workerPids();
+		assertThat(pids).hasSize(1);
+		new ProcessBuilder("kill", "-TERM", Long.toString(pids.get(0))).start().waitFor(); // as Slurm preempts
+
+		assertSucceeded(run);
+		List<Map<String, Object>> attempts = jdbc.sql(
+				"SELECT attempt, outcome, last_step, resumed_from_step FROM run_attempts WHERE run_id = ? ORDER BY attempt")
+			.param(run).query().listOfRows();
+		assertThat(attempts).hasSize(2);
+		assertThat(attempts.get(0)).containsEntry("outcome", "PREEMPTED");
+		int stoppedAt = (Integer) attempts.get(0).get("last_step");
+		assertThat(attempts.get(1)).containsEntry("resumed_from_step", stoppedAt).containsEntry("outcome", "SUCCEEDED");
+		assertThat(checkpointSteps(run)).as("save_steps 100: only the preemption's and the final checkpoint")
+			.containsExactly((long) stoppedAt, 8L);
+		assertContiguous(run, "loss", 8);
+
+		long straight = queue(map("type", "sft", "modelId", model, "datasetIds", List.of(dataset), "hyperparameters",
+				hyperparameters));
+		assertSucceeded(straight);
+		assertThat(values(run, "loss")).as("exact resume").containsExactlyElementsOf(values(straight, "loss"));
+	}
+
+	@Test
 	void anEvalRunAndPeriodicEvaluationRecordHeldOutMetricsOverRest() throws Exception {
 		long model = tinyModel("tiny-e2e-eval");
 		long train = upload("synthetic-rec-eval-train", synthetic(23, 2, "rec_eval_train"));

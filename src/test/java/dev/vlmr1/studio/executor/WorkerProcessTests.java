@@ -126,6 +126,35 @@ class WorkerProcessTests extends ExecutorTestSupport {
 		assertEveryStepExactlyOnce(id, 30);
 	}
 
+	@Test
+	void sigtermCheckpointsTheCurrentStepAndTheRunResumesThereWithoutUsingUpAnAttempt() throws Exception {
+		// one attempt allowed: being preempted is not the run's failure
+		RunId id = queueRun("steps=60,checkpointEvery=10,stepMillis=40", 1);
+		sweeper.start();
+		Process first = startWorkerProcess("preempted");
+		await().atMost(Duration.ofSeconds(60)).until(() -> lastStep(id, 1) >= 23);
+		signal(first, "TERM");
+		assertThat(first.waitFor(20, TimeUnit.SECONDS)).as("exits within the grace period").isTrue();
+		assertThat(first.exitValue()).as(processLog("preempted")).isZero();
+		assertThat(processLog("preempted")).contains("SIGTERM");
+		Map<String, Object> preempted = attempt(id, 1);
+		assertThat(preempted).containsEntry("outcome", "PREEMPTED");
+		assertThat(preempted.get("failure")).isNull();
+		int stoppedAt = (Integer) preempted.get("last_step");
+		assertThat(jdbc.sql("SELECT count(*) FROM checkpoints WHERE run_id = ? AND step = ?")
+			.params(id.value(), stoppedAt)
+			.query(Long.class)
+			.single()).as("a checkpoint of the very step it stopped at").isEqualTo(1);
+		assertThat(state(id)).isEqualTo(RunState.QUEUED);
+		assertThat(runs.find(id).orElseThrow().stateReason()).startsWith("PREEMPTED: the worker was stopped after step " + stoppedAt);
+
+		startWorkerProcess("successor");
+		await().atMost(Duration.ofSeconds(60)).until(() -> state(id) == RunState.SUCCEEDED);
+		assertThat(attempt(id, 2)).containsEntry("resumed_from_step", stoppedAt).containsEntry("outcome", "SUCCEEDED");
+		assertEveryStepExactlyOnce(id, 60);
+		assertThat(archivedSteps(id, 1)).as("no step was lost or repeated").isEmpty();
+	}
+
 	private void assertEveryStepExactlyOnce(RunId id, int steps) {
 		List<Map<String, Object>> visible = jdbc.sql("""
 				SELECT step, value FROM run_metrics WHERE run_id = ? AND name = 'loss' AND NOT archived ORDER BY step""")
