@@ -3,6 +3,7 @@ package dev.vlmr1.studio.dataset;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -61,6 +62,30 @@ public class DatasetManagement {
 			throw ApiProblem.conflict("dataset-empty", "Dataset " + id + " holds no valid sample");
 		}
 		return summary;
+	}
+
+	/**
+	 * Up to {@code limit} samples of the dataset as text and image sizes, spread evenly over it (every k-th in upload
+	 * order), for checks that need the data's shape but not its pixels.
+	 */
+	@Transactional(readOnly = true)
+	public List<SampleShape> sampleShapes(DatasetId id, int limit) {
+		long count = jdbc.sql("SELECT count(*) FROM samples WHERE dataset_id = ?").param(id.value()).query(Long.class).single();
+		long every = Math.max(1, (count + limit - 1) / Math.max(1, limit));
+		return jdbc.sql("""
+				SELECT question, solution, task_type, images::text AS images FROM (
+				  SELECT *, row_number() OVER (ORDER BY file_id, line) - 1 AS n FROM samples WHERE dataset_id = ?) s
+				WHERE n % ? = 0 ORDER BY n LIMIT ?""")
+			.params(id.value(), every, limit)
+			.query((rs, n) -> new SampleShape(rs.getString("question"), rs.getString("solution"), rs.getString("task_type"),
+					imageSizes(rs.getString("images"))))
+			.list();
+	}
+
+	private List<int[]> imageSizes(String imagesJson) {
+		List<int[]> sizes = new java.util.ArrayList<>();
+		json.readTree(imagesJson).forEach((image) -> sizes.add(new int[] { image.path("width").asInt(), image.path("height").asInt() }));
+		return sizes;
 	}
 
 	/**

@@ -65,8 +65,8 @@ final class RealTrainingJob implements TrainingJob {
 	public void train(TrainingSession session) throws Exception {
 		Path model = inputs.modelDir(run.modelId());
 		List<TrainingSample> samples = inputs.samples(run.datasetIds());
-		String template = "rec".equals(inputs.commonTaskType(run.datasetIds())) ? GrpoConfig.REC_TEMPLATE
-				: GrpoConfig.DEFAULT_TEMPLATE;
+		String common = inputs.commonTaskType(run.datasetIds());
+		String template = GrpoConfig.promptTemplate(common == null ? List.of() : List.of(common));
 		Map<String, Object> hp = session.hyperparameters();
 		int saveSteps = Math.max(1, TrainerConfigs.integer(hp, "save_steps", 100));
 		Path weights = session.resumeDir() != null ? session.resumeDir() : model;

@@ -51,9 +51,13 @@ class RunCreation {
 
 	private final ApplicationEventPublisher events;
 
+	private final LengthLimitsCheck lengthLimits;
+
 	RunCreation(RunStore runs, IdempotencyStore keys, DatasetManagement datasets, RewardConfigManagement rewardConfigs,
-			ModelCatalog models, RunProperties properties, JsonMapper json, ApplicationEventPublisher events) {
+			ModelCatalog models, RunProperties properties, JsonMapper json, ApplicationEventPublisher events,
+			LengthLimitsCheck lengthLimits) {
 		this.events = events;
+		this.lengthLimits = lengthLimits;
 		this.models = models;
 		this.runs = runs;
 		this.keys = keys;
@@ -107,6 +111,10 @@ class RunCreation {
 			}
 		}
 		if (request == null || !errors.isEmpty()) {
+			throw invalid(errors);
+		}
+		errors.addAll(lengthLimits.check(request, java.nio.file.Path.of(models.get(user, request.modelId()).path())));
+		if (!errors.isEmpty()) {
 			throw invalid(errors);
 		}
 		long id = runs.insert(new RunStore.NewRun(user.id(), request.type(), request.modelId(), request.datasetIds(),

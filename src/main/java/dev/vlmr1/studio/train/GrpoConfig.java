@@ -74,6 +74,11 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 		return numTrainEpochs * Math.max(1, (samples + promptsPerStep() - 1) / promptsPerStep()) * numIterations;
 	}
 
+	/** VLM-R1's REC template when every sample is REC, else the general one. */
+	public static String promptTemplate(java.util.Collection<String> taskTypes) {
+		return taskTypes.size() == 1 && taskTypes.contains("rec") ? REC_TEMPLATE : DEFAULT_TEMPLATE;
+	}
+
 	/** The user turn for a question. */
 	public String prompt(String question) {
 		return promptTemplate.replace("{question}", question);

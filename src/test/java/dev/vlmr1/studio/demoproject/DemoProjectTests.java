@@ -104,7 +104,7 @@ class DemoProjectTests {
 				Map.of("max_steps", 2, "per_device_train_batch_size", 2, "gradient_accumulation_steps", 1,
 						"num_generations", 2, "learning_rate", 1e-3, "save_steps", 2),
 				Map.of("max_steps", 1, "num_generations", 2, "per_device_train_batch_size", 2,
-						"gradient_accumulation_steps", 1, "max_completion_length", 8, "save_steps", 1));
+						"gradient_accumulation_steps", 1, "max_completion_length", 48, "save_steps", 1));
 		DemoProject.Created created = demoProject.create(alice.user(), plan);
 
 		assertThat(jdbc.sql("SELECT name, sample_count FROM datasets WHERE id IN (?, ?, ?) ORDER BY id")

@@ -48,7 +48,7 @@ class ExperimentEndToEndTests {
 		StudioHttp http = new StudioHttp(port, new dev.vlmr1.studio.web.TestUsers(context).create("xp-e2e").bearer());
 		var created = http.post("/api/experiments", map("seed", 5, "pretrainSamples", 4, "trainSamples", 2,
 				"testSamples", 1, "baseSteps", 2, "armSteps", 2, "promptsPerStep", 1, "generations", 2,
-				"maxCompletionLength", 8));
+				"maxCompletionLength", 48));
 		assertThat(created.status()).as(created.body()).isEqualTo(201);
 		long id = created.json().get("id").asLong();
 		String path = "/api/experiments/" + id;

@@ -51,7 +51,7 @@ class ExperimentTests {
 
 	/** A plan small enough to upload in a second; the overridden fields as the API takes them. */
 	static final Map<String, Object> SMALL = map("seed", 3, "pretrainSamples", 6, "trainSamples", 4, "testSamples", 3,
-			"baseSteps", 6, "armSteps", 8, "promptsPerStep", 2, "generations", 2, "maxCompletionLength", 16);
+			"baseSteps", 6, "armSteps", 8, "promptsPerStep", 2, "generations", 2, "maxCompletionLength", 48);
 
 	@LocalServerPort
 	int port;

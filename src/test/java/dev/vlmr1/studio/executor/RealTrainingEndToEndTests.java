@@ -101,7 +101,7 @@ class RealTrainingEndToEndTests {
 		long grpo = queue(map("type", "grpo", "modelId", sftModel.get("id").asLong(), "datasetIds", List.of(dataset),
 				"rewardConfigId", reward.json().get("id").asLong(), "hyperparameters",
 				map("max_steps", 2, "save_steps", 2, "learning_rate", 1e-4, "num_generations", 2,
-						"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1, "max_completion_length", 12)));
+						"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1, "max_completion_length", 48)));
 		String events = http.events(grpo, "SUCCEEDED", RUN_TIMEOUT);
 		assertSucceeded(grpo);
 		assertThat(events).contains("event:metrics").contains("event:checkpoint").contains("SUCCEEDED");
@@ -191,6 +191,26 @@ class RealTrainingEndToEndTests {
 	}
 
 	@Test
+	void aGrpoRunWhoseCompletionsCannotHoldAnAnswerIsRefusedBeforeItIsQueued() throws Exception {
+		long model = tinyModel("tiny-e2e-short");
+		long dataset = upload("synthetic-rec-short", synthetic(37, 4, "rec_short"));
+		Answer reward = http.post("/api/reward-configs", map("name", "rec-e2e-short", "description", "REC", "terms",
+				List.of(map("function", "iou", "weight", 1.0))));
+		long runsBefore = jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single();
+		Answer refused = http.post("/api/runs", map("type", "grpo", "modelId", model, "datasetIds", List.of(dataset),
+				"rewardConfigId", reward.json().get("id").asLong(), "hyperparameters",
+				map("max_completion_length", 12, "max_prompt_length", 16, "num_generations", 2,
+						"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1)));
+		assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+		JsonNode errors = refused.json().get("errors");
+		assertThat(errors.findValuesAsText("field")).containsExactly("hyperparameters.max_completion_length",
+				"hyperparameters.max_prompt_length");
+		assertThat(errors.get(0).get("message").asText()).contains("4 of 4 answers do not fit", "max_completion_length ≥");
+		assertThat(errors.get(1).get("message").asText()).contains("image tokens", "max_prompt_length ≥");
+		assertThat(jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single()).as("nothing queued").isEqualTo(runsBefore);
+	}
+
+	@Test
 	void aPreemptedWorkerCheckpointsItsStepAndTheRunResumesThereExactly() throws Exception {
 		long model = tinyModel("tiny-e2e-preempt");
 		long dataset = upload("synthetic-rec-preempt", synthetic(19, 6, "rec_preempt"));
@@ -242,7 +262,7 @@ class RealTrainingEndToEndTests {
 		long grpo = queue(map("type", "grpo", "modelId", model, "datasetIds", List.of(train), "evalDatasetId", heldOut,
 				"rewardConfigId", reward.json().get("id").asLong(), "hyperparameters",
 				map("max_steps", 2, "num_generations", 2, "per_device_train_batch_size", 2, "gradient_accumulation_steps", 1,
-						"max_completion_length", 6, "eval_steps", 1, "eval_samples", 2, "eval_batch_size", 2)));
+						"max_completion_length", 48, "eval_steps", 1, "eval_samples", 2, "eval_batch_size", 2)));
 		assertSucceeded(grpo);
 		assertContiguous(grpo, "reward", 2);
 		assertContiguous(grpo, "eval/rec_accuracy", 2);
@@ -257,16 +277,16 @@ class RealTrainingEndToEndTests {
 		long dataset = upload("synthetic-rec-cut", synthetic(31, 4, "rec_cut"));
 		Answer reward = http.post("/api/reward-configs", map("name", "rec-e2e-cut", "description", "REC", "terms",
 				List.of(map("function", "iou", "weight", 1.0), map("function", "format_rec", "weight", 1.0))));
-		// one token cannot hold "<answer>[x1, y1, x2, y2]</answer>": every completion is cut, nothing can score
+		// the answers fit in 48 tokens (the run is accepted), but an untrained model rambles: every completion is cut
 		long grpo = queue(map("type", "grpo", "modelId", model, "datasetIds", List.of(dataset), "rewardConfigId",
 				reward.json().get("id").asLong(), "hyperparameters",
 				map("max_steps", RealTrainingJob.LEARNING_SIGNAL_WINDOW + 1, "save_steps", 100, "num_generations", 2,
-						"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1, "max_completion_length", 1)));
+						"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1, "max_completion_length", 48)));
 		String events = http.events(grpo, "SUCCEEDED", RUN_TIMEOUT);
 		assertSucceeded(grpo);
 		assertThat(values(grpo, "completions/clipped_ratio")).hasSize(RealTrainingJob.LEARNING_SIGNAL_WINDOW + 1);
 		assertThat(values(grpo, "rewards/iou/parsed")).allSatisfy(v -> assertThat(v).isZero());
-		assertThat(events).contains("event:alarm").contains("\"kind\":\"truncation\"");
+		assertThat(events).contains("event:alarm").contains("\"kind\": \"truncation\"");
 
 		WebDriver browser = RunPageBrowserTests.chromium();
 		try {
@@ -278,7 +298,7 @@ class RealTrainingEndToEndTests {
 			By banner = By.cssSelector("#run-alarms [data-alarm-kind=truncation]");
 			wait.until(ExpectedConditions.visibilityOfElementLocated(banner));
 			assertThat(browser.findElement(banner).getText()).contains("Completions are cut off",
-					"max_completion_length = 1", "Raise max_completion_length");
+					"max_completion_length = 48", "Raise max_completion_length");
 			assertThat(browser.findElements(By.cssSelector("#run-alarms [data-alarm-kind]"))).as("one banner, with the cause")
 				.hasSize(1);
 		}

@@ -37,7 +37,7 @@ import static dev.vlmr1.studio.executor.StudioHttp.map;
  * would: random weights in BF16 shards with the released configuration (text: hidden 2048, 36 layers, 16 query and 2
  * key/value heads, MLP 11008, vocabulary 151,936, tied embeddings; vision: 32 blocks of width 1280, MLP 3420, 16
  * heads, window 112, full attention in blocks 7, 15, 23, 31), registered over REST, one REC image prompt, a LoRA
- * GRPO run of two steps (G = 2, 16 new tokens) in a local worker process. Prints the worker's peak resident memory
+ * GRPO run of two steps (G = 2, at most 48 new tokens: the REC answer takes about 40 with the synthetic tokenizer, and a shorter budget is refused before the run is queued) in a local worker process. Prints the worker's peak resident memory
  * (VmHWM, sampled from {@code /proc}) against the memory plan's estimate, and the time of each phase.
  *
  * <p>Needs about 16 GiB free memory and 8 GB of disk. The tokenizer is the synthetic one (its ids fit the real
@@ -96,7 +96,7 @@ public final class ThreeBShapedRunBenchmark {
 				List.of(map("function", "iou", "weight", 1.0), map("function", "format_rec", "weight", 1.0))));
 		require(reward.status() == 201, reward.body());
 		Map<String, Object> hyperparameters = map("max_steps", 2, "num_generations", 2, "per_device_train_batch_size", 2,
-				"gradient_accumulation_steps", 1, "max_completion_length", 16, "max_prompt_length", 256, "lora_r", 16,
+				"gradient_accumulation_steps", 1, "max_completion_length", 48, "max_prompt_length", 256, "lora_r", 16,
 				"lora_alpha", 32, "learning_rate", 1e-4, "save_steps", 2, "max_pixels", 112 * 112);
 		var estimate = http.post("/api/runs/memory-estimate", map("type", "grpo", "modelId", modelId, "hyperparameters",
 				hyperparameters));

@@ -1,0 +1,62 @@
+package dev.vlmr1.studio.run;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+import dev.vlmr1.studio.dataset.DatasetId;
+import dev.vlmr1.studio.dataset.DatasetManagement;
+import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
+import dev.vlmr1.studio.train.LengthPreflight;
+
+/**
+ * Refuses a GRPO run whose completions cannot hold its data's answers, or whose prompts exceed
+ * {@code max_prompt_length}, before it is queued ({@link LengthPreflight}): such a run would train at reward 0 until
+ * its budget is spent. Reads a spread of at most {@value #SAMPLES_CHECKED} samples per dataset.
+ */
+@Component
+class LengthLimitsCheck {
+
+	private static final Logger log = LoggerFactory.getLogger(LengthLimitsCheck.class);
+
+	static final int SAMPLES_CHECKED = 2000;
+
+	private final DatasetManagement datasets;
+
+	LengthLimitsCheck(DatasetManagement datasets) {
+		this.datasets = datasets;
+	}
+
+	/** The limits the request's data does not fit, as field errors; none for runs that do not sample. */
+	List<FieldError> check(RunRequest request, Path modelDir) {
+		if (request.type() != RunType.GRPO) {
+			return List.of();
+		}
+		List<LengthPreflight.Sample> samples = new ArrayList<>();
+		for (long id : request.datasetIds()) {
+			datasets.sampleShapes(new DatasetId(id), SAMPLES_CHECKED)
+				.forEach((s) -> samples.add(new LengthPreflight.Sample(s.question(), s.solution(), s.taskType(), s.imageSizes())));
+		}
+		int maxCompletion = ((Number) request.hyperparameters().get("max_completion_length")).intValue();
+		int maxPrompt = ((Number) request.hyperparameters().get("max_prompt_length")).intValue();
+		try (QwenTokenizer tokenizer = QwenTokenizer.load(modelDir)) {
+			var preflight = new LengthPreflight(tokenizer, ImageProcessor.fromCheckpoint(modelDir).config());
+			return preflight.check(samples, maxCompletion, maxPrompt)
+				.stream()
+				.map((f) -> new FieldError("hyperparameters." + f.setting(), f.message()))
+				.toList();
+		}
+		catch (RuntimeException ex) {
+			// a checkpoint whose tokenizer or preprocessor cannot be read fails its first attempt with the reason
+			log.info("length check skipped for {}: {}", modelDir, ex.toString());
+			return List.of();
+		}
+	}
+
+}
