@@ -25,7 +25,7 @@ import dev.vlmr1.studio.model.Temporaries;
  * is the same maths since softmax is per row; it bounds inference memory (under autograd the saved weights of all
  * chunks add up to the same total).
  */
-final class VisionAttention {
+public final class VisionAttention {
 
 	private final LinearLayer qkv;
 
@@ -38,7 +38,7 @@ final class VisionAttention {
 	private final float scaling;
 
 	/** Most score elements (K·H·rows·L) computed at once: 2^26 floats = 256 MiB. */
-	static final long DEFAULT_SCORE_BUDGET = 1L << 26;
+	public static final long DEFAULT_SCORE_BUDGET = 1L << 26;
 
 	private final long scoreBudget;
 
