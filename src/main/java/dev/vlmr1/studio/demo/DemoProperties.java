@@ -20,19 +20,34 @@ import org.springframework.util.unit.DataSize;
  * @param maxImagePixels largest accepted image, width × height, checked from the header before decoding
  * @param defaultMaxNewTokens generation bound when the request gives none
  * @param maxNewTokensLimit the largest bound a request may ask for
+ * @param maxPromptTokens most prompt tokens (image tokens included); the model's {@code max_position_embeddings}
+ * bounds prompt + new tokens too. Counted by the worker after tokenizing, before running anything
+ * @param maxPromptCharacters most characters of text in one request (all messages), checked before tokenizing
+ * @param maxImages most images in one request
+ * @param maxTotalImagePixels most pixels of all a request's images together
+ * @param maxMessages most messages in one chat request
+ * @param maxRequestBytes largest inference request body (JSON with base64 images, or multipart)
+ * @param workerNativeMemory native memory the worker may use: model weights, libtorch's own, and the activations of
+ * one request; a request whose estimated need does not fit is refused with 413 before it runs
  */
 @ConfigurationProperties("studio.demo")
 record DemoProperties(@DefaultValue("2") int maxCachedModels, @DefaultValue("4") int maxPendingRequests,
 		@DefaultValue("2g") String workerHeap, @DefaultValue("0") int workerThreads, @DefaultValue("") String workerJvmArgs,
 		@DefaultValue("2m") Duration startTimeout, @DefaultValue("5m") Duration requestTimeout,
 		@DefaultValue("20MB") DataSize maxImageBytes, @DefaultValue("50000000") long maxImagePixels,
-		@DefaultValue("256") int defaultMaxNewTokens, @DefaultValue("2048") int maxNewTokensLimit) {
+		@DefaultValue("256") int defaultMaxNewTokens, @DefaultValue("2048") int maxNewTokensLimit,
+		@DefaultValue("8192") int maxPromptTokens, @DefaultValue("262144") int maxPromptCharacters,
+		@DefaultValue("8") int maxImages, @DefaultValue("100000000") long maxTotalImagePixels,
+		@DefaultValue("256") int maxMessages, @DefaultValue("64MB") DataSize maxRequestBytes,
+		@DefaultValue("8GB") DataSize workerNativeMemory) {
 
 	DemoProperties {
 		if (maxCachedModels < 1 || maxPendingRequests < 1 || maxImagePixels < 1 || defaultMaxNewTokens < 1
-				|| maxNewTokensLimit < defaultMaxNewTokens) {
-			throw new IllegalArgumentException("studio.demo: cache, queue, pixel and token limits must be positive"
-					+ " and max-new-tokens-limit at least default-max-new-tokens");
+				|| maxNewTokensLimit < defaultMaxNewTokens || maxPromptTokens < 1 || maxPromptCharacters < 1
+				|| maxImages < 0 || maxTotalImagePixels < 1 || maxMessages < 1 || maxRequestBytes.toBytes() < 1
+				|| workerNativeMemory.toBytes() < 1) {
+			throw new IllegalArgumentException("studio.demo: cache, queue, pixel, token, message, size and memory limits"
+					+ " must be positive and max-new-tokens-limit at least default-max-new-tokens");
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.jar.JarFile;
 
 import dev.vlmr1.studio.demo.worker.InferenceWorkerMain;
+import dev.vlmr1.studio.demo.worker.RequestLimits;
 
 /**
  * The command line of the inference worker: this JVM's {@code java}, a bounded heap, and this JVM's classpath with
@@ -33,7 +34,11 @@ final class WorkerLaunchCommand {
 		cmd.add("-Djava.awt.headless=true");
 		cmd.add("-Dai.djl.offline=true");
 		cmd.add("-Dstudio.demo.max-cached-models=" + properties.maxCachedModels());
-		cmd.add("-Dstudio.demo.max-image-pixels=" + properties.maxImagePixels());
+		cmd.add("-D" + RequestLimits.MAX_IMAGE_PIXELS + "=" + properties.maxImagePixels());
+		cmd.add("-D" + RequestLimits.MAX_TOTAL_IMAGE_PIXELS + "=" + properties.maxTotalImagePixels());
+		cmd.add("-D" + RequestLimits.MAX_IMAGES + "=" + properties.maxImages());
+		cmd.add("-D" + RequestLimits.MAX_PROMPT_TOKENS + "=" + properties.maxPromptTokens());
+		cmd.add("-D" + RequestLimits.NATIVE_MEMORY + "=" + properties.workerNativeMemory().toBytes());
 		for (String arg : properties.workerJvmArgs().trim().split("\\s+")) {
 			if (!arg.isEmpty()) {
 				cmd.add(arg);

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WorkerLaunchCommandTests {
 
 	static final DemoProperties PROPERTIES = new DemoProperties(3, 4, "512m", 2, "-Dfoo=bar  -Xss2m",
-			Duration.ofMinutes(1), Duration.ofMinutes(1), DataSize.ofMegabytes(1), 1000, 16, 64);
+			Duration.ofMinutes(1), Duration.ofMinutes(1), DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8), DataSize.ofGigabytes(3));
 
 	@TempDir
 	Path temp;
@@ -34,7 +34,9 @@ class WorkerLaunchCommandTests {
 		assertThat(cmd.get(0)).endsWith("java");
 		assertThat(cmd).contains("-Xmx512m", "-XX:ActiveProcessorCount=2", "-XX:+ExitOnOutOfMemoryError",
 				"-Dai.djl.offline=true", "-Dstudio.demo.max-cached-models=3", "-Dstudio.demo.max-image-pixels=1000",
-				"-Dfoo=bar", "-Xss2m");
+				"-Dstudio.demo.max-total-image-pixels=2000", "-Dstudio.demo.max-images=2",
+				"-Dstudio.demo.max-prompt-tokens=4096", "-Dstudio.demo.worker-native-memory=" + (3L << 30), "-Dfoo=bar",
+				"-Xss2m");
 		assertThat(cmd.subList(cmd.size() - 3, cmd.size())).containsExactly("-cp", classpath,
 				"dev.vlmr1.studio.demo.worker.InferenceWorkerMain");
 	}
@@ -57,9 +59,11 @@ class WorkerLaunchCommandTests {
 	@Test
 	void limitsMustBePositive() {
 		assertThatThrownBy(() -> new DemoProperties(0, 4, "1g", 0, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
-				DataSize.ofMegabytes(1), 1000, 16, 64)).isInstanceOf(IllegalArgumentException.class);
+				DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
+				DataSize.ofGigabytes(3))).isInstanceOf(IllegalArgumentException.class);
 		assertThatThrownBy(() -> new DemoProperties(1, 4, "1g", 0, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
-				DataSize.ofMegabytes(1), 1000, 128, 64)).isInstanceOf(IllegalArgumentException.class);
+				DataSize.ofMegabytes(1), 1000, 128, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
+				DataSize.ofGigabytes(3))).isInstanceOf(IllegalArgumentException.class);
 	}
 
 }
