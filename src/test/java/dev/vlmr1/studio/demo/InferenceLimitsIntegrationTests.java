@@ -131,6 +131,10 @@ class InferenceLimitsIntegrationTests {
 		// a body declared larger than the limit: refused before a byte of it is read
 		String head = rawPost("/api/v1/chat/completions", properties.maxRequestBytes().toBytes() + 1);
 		assertThat(head).startsWith("HTTP/1.1 413").contains("max-request-bytes");
+		// a body sent without a length (chunked) is cut off once it goes over
+		assertThat(chunkedPost("/api/v1/chat/completions", properties.maxRequestBytes().toBytes() + (1 << 20)))
+			.startsWith("HTTP/1.1 413")
+			.contains("max-request-bytes");
 		// an image file over the byte limit on the REC endpoint's multipart form
 		byte[] fat = new byte[(int) properties.maxImageBytes().toBytes() + 1];
 		System.arraycopy(Files.readAllBytes(IMAGE), 0, fat, 0, (int) Files.size(IMAGE));
@@ -266,6 +270,61 @@ class InferenceLimitsIntegrationTests {
 			InputStream in = socket.getInputStream();
 			return new String(in.readNBytes(2000), StandardCharsets.UTF_8);
 		}
+	}
+
+	/**
+	 * Sends a chat body of about {@code bytes} bytes in 1 MiB chunks (Transfer-Encoding: chunked), stopping when the
+	 * server stops reading, and returns the head of its answer.
+	 */
+	private String chunkedPost(String path, long bytes) throws Exception {
+		try (Socket socket = new Socket("localhost", port)) {
+			socket.setSoTimeout(60_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + alice.bearer()
+					+ "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			byte[] prefix = ("{\"model\": \"" + model + "\", \"messages\": [{\"role\": \"user\", \"content\": \"")
+				.getBytes(StandardCharsets.US_ASCII);
+			byte[] chunk = "a".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+			// read concurrently: the server answers while the client is still sending, then closes
+			java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture
+				.supplyAsync(() -> readUntilClosed(socket));
+			try {
+				writeChunk(out, prefix);
+				for (long sent = prefix.length; sent < bytes; sent += chunk.length) {
+					writeChunk(out, chunk);
+				}
+				out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+			}
+			catch (java.io.IOException ex) {
+				// the server stopped reading and closed: its answer is already on its way
+			}
+			return answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+		}
+	}
+
+	/** What the server sent until it closed the connection (or reset it). */
+	private static String readUntilClosed(Socket socket) {
+		java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+		byte[] buffer = new byte[4096];
+		try {
+			InputStream in = socket.getInputStream();
+			int n;
+			while ((n = in.read(buffer)) > 0) {
+				received.write(buffer, 0, n);
+			}
+		}
+		catch (java.io.IOException ex) {
+			// a reset after the answer: keep what arrived
+		}
+		return received.toString(StandardCharsets.UTF_8);
+	}
+
+	private static void writeChunk(OutputStream out, byte[] data) throws Exception {
+		out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+		out.write(data);
+		out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
 	}
 
 	/** The process's peak resident set (VmHWM), from /proc. */
