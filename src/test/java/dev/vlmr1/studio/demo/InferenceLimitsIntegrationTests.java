@@ -186,6 +186,12 @@ class InferenceLimitsIntegrationTests {
 		System.out.printf("largest allowed request: %d prompt tokens, %d images; worker peak RSS %d MiB, budget %d MiB%n",
 				positions - newTokens, images, peak >> 20, budget >> 20);
 		assertThat(peak).as("peak RSS of the worker (VmHWM)").isLessThanOrEqualTo(budget);
+		// and the worker runs under an address-space limit, so what slips past the estimate fails inside the request
+		assertThat(Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits")))
+			.filteredOn((line) -> line.startsWith("Max address space"))
+			.singleElement()
+			.asString()
+			.doesNotContain("unlimited");
 
 		// one word more is refused, and the worker is still the same process
 		expectTooLarge(chatWithImages(images, dataUri, text("w ", words + 1), newTokens), "max_position_embeddings");
