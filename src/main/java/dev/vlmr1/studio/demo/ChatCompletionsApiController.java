@@ -33,8 +33,6 @@ import dev.vlmr1.studio.web.CurrentUser;
 @RestController
 class ChatCompletionsApiController {
 
-	static final int MAX_IMAGES = 8;
-
 	/** The request fields this endpoint reads; others are ignored, as OpenAI-compatible servers do. */
 	record ChatRequest(@Nullable String model, @Nullable List<Message> messages,
 			@JsonProperty("max_tokens") @Nullable Integer maxTokens,
@@ -90,11 +88,18 @@ class ChatCompletionsApiController {
 		if (request.messages() == null || request.messages().isEmpty()) {
 			throw DemoService.invalid("messages", "messages is required: at least one message");
 		}
+		// counted before any image is decoded or the model looked up; the worker checks the tokens and the memory
+		demos.checkConversation(request.messages().size(), 0, 0, 0);
 		CatalogModel model = model(user, request.model());
 		List<WorkerRequest.ChatTurn> turns = new ArrayList<>();
 		List<String> images = new ArrayList<>();
+		long[] pixels = { 0 };
+		long characters = 0;
 		for (Message message : request.messages()) {
-			turns.add(turn(message, images));
+			WorkerRequest.ChatTurn turn = turn(message, images, pixels);
+			characters += turn.text().length();
+			turns.add(turn);
+			demos.checkConversation(request.messages().size(), characters, images.size(), pixels[0]);
 		}
 		Integer requested = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
 		WorkerRequest work = WorkerRequest.chat(model.path(), turns, images, demos.maxNewTokens(requested),
@@ -127,8 +132,11 @@ class ChatCompletionsApiController {
 		}
 	}
 
-	/** A message as a turn with {@code <image>} markers, its images appended to {@code images}. */
-	private WorkerRequest.ChatTurn turn(Message message, List<String> images) {
+	/**
+	 * A message as a turn with {@code <image>} markers, its images appended to {@code images} and their pixels added
+	 * to {@code pixels[0]}.
+	 */
+	private WorkerRequest.ChatTurn turn(Message message, List<String> images, long[] pixels) {
 		String role = message.role() == null ? "" : message.role();
 		if (!List.of("system", "developer", "user", "assistant").contains(role)) {
 			throw DemoService.invalid("messages", "unsupported message role '" + role + "'");
@@ -152,11 +160,9 @@ class ChatCompletionsApiController {
 				text.append(s.replace("<image>", "< image>"));
 			}
 			else if ("image_url".equals(type)) {
-				if (images.size() >= MAX_IMAGES) {
-					throw DemoService.invalid("messages", "at most " + MAX_IMAGES + " images per request");
-				}
+				demos.checkImageCount(images.size() + 1, "messages");
 				byte[] bytes = DemoApiController.decode(imageUrl(map.get("image_url")));
-				demos.checkImage(bytes, "messages");
+				pixels[0] += demos.checkImage(bytes, "messages");
 				images.add(Base64.getEncoder().encodeToString(bytes));
 				text.append("<image>");
 				count++;

@@ -69,7 +69,8 @@ class DemoApiController {
 			@RequestParam(name = "max_new_tokens", required = false) @Nullable String maxNewTokens,
 			@RequestParam(required = false) @Nullable String temperature,
 			@RequestParam(required = false) @Nullable String rescale) {
-		return demos.rec(user, multipartInput(image, modelId, expression, null, maxNewTokens, temperature, rescale));
+		return demos.rec(user, multipartInput(demos, image, modelId, expression, null, maxNewTokens, temperature,
+				rescale));
 	}
 
 	@PostMapping(path = { "/api/demo/rec", "/demo/rec/predict" }, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -85,13 +86,17 @@ class DemoApiController {
 			@RequestParam(name = "max_new_tokens", required = false) @Nullable String maxNewTokens,
 			@RequestParam(required = false) @Nullable String temperature,
 			@RequestParam(required = false) @Nullable String rescale) {
-		return demos.ovd(user, multipartInput(image, modelId, null, labels, maxNewTokens, temperature, rescale));
+		return demos.ovd(user, multipartInput(demos, image, modelId, null, labels, maxNewTokens, temperature, rescale));
 	}
 
 	/** Form fields arrive as text: each is parsed with a 400 problem naming the field when it is malformed. */
-	private static DemoInput multipartInput(@Nullable MultipartFile image, @Nullable String modelId,
+	private static DemoInput multipartInput(DemoService demos, @Nullable MultipartFile image, @Nullable String modelId,
 			@Nullable String expression, @Nullable String labels, @Nullable String maxNewTokens,
 			@Nullable String temperature, @Nullable String rescale) {
+		if (image != null) {
+			// refused before its bytes are read into this JVM's heap
+			demos.checkImageBytes(image.getSize(), "image");
+		}
 		return new DemoInput(bytes(image), longParam("modelId", modelId), expression, labels,
 				intParam("max_new_tokens", maxNewTokens), doubleParam("temperature", temperature),
 				booleanParam("rescale", rescale));

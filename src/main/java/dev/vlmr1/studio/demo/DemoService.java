@@ -20,8 +20,8 @@ import dev.vlmr1.studio.web.CurrentUser;
 
 /**
  * Validates a demo request (fields, the image's header, the model's owner) in the web JVM, where it is cheap, then
- * hands it to the inference worker and maps the worker's errors to problems: its bad-input answers to 400, an
- * unusable checkpoint to 422.
+ * hands it to the inference worker and maps the worker's errors to problems: its bad-input answers to 400, a
+ * request over a limit to 413 naming the limit, an unusable checkpoint to 422.
  */
 @Service
 class DemoService {
@@ -104,12 +104,20 @@ class DemoService {
 		return temperature;
 	}
 
-	/** Checks an image's size and header (format, pixel count) without decoding it; 400 or 413 naming the field. */
-	void checkImage(byte[] image, String field) {
-		if (image.length > properties.maxImageBytes().toBytes()) {
-			throw tooLarge("the image file has " + image.length + " bytes, more than the limit of "
-					+ properties.maxImageBytes().toBytes(), field);
+	/** Refuses an image file over the size limit before it is read into memory. */
+	void checkImageBytes(long bytes, String field) {
+		if (bytes > properties.maxImageBytes().toBytes()) {
+			throw tooLarge("the image file has " + bytes + " bytes, more than the limit of "
+					+ properties.maxImageBytes().toBytes() + " (max-image-bytes)", field);
 		}
+	}
+
+	/**
+	 * Checks an image's size and header (format, pixel count) without decoding it; 400 or 413 naming the field.
+	 * @return its pixels
+	 */
+	long checkImage(byte[] image, String field) {
+		checkImageBytes(image.length, field);
 		ImageHeader header;
 		try {
 			header = ImageHeader.read(image);
@@ -119,7 +127,35 @@ class DemoService {
 		}
 		if (header.pixels() > properties.maxImagePixels()) {
 			throw tooLarge("the image is " + header.width() + "x" + header.height() + " = " + header.pixels()
-					+ " pixels, more than the limit of " + properties.maxImagePixels(), field);
+					+ " pixels, more than the limit of " + properties.maxImagePixels() + " (max-image-pixels)", field);
+		}
+		return header.pixels();
+	}
+
+	/** The request-wide bounds of a conversation: messages, text, images and their pixels together. */
+	void checkConversation(int messages, long characters, int images, long pixels) {
+		if (messages > properties.maxMessages()) {
+			throw requestTooLarge("max-messages", "the request has " + messages + " messages, more than the limit of "
+					+ properties.maxMessages() + " (max-messages)", "messages");
+		}
+		if (characters > properties.maxPromptCharacters()) {
+			throw requestTooLarge("max-prompt-characters", "the messages have " + characters
+					+ " characters of text, more than the limit of " + properties.maxPromptCharacters()
+					+ " (max-prompt-characters)", "messages");
+		}
+		checkImageCount(images, "messages");
+		if (pixels > properties.maxTotalImagePixels()) {
+			throw requestTooLarge("max-total-image-pixels", "the request's images have " + pixels
+					+ " pixels together, more than the limit of " + properties.maxTotalImagePixels()
+					+ " (max-total-image-pixels)", "messages");
+		}
+	}
+
+	/** Refuses the image that would go over the per-request image count. */
+	void checkImageCount(int images, String field) {
+		if (images > properties.maxImages()) {
+			throw requestTooLarge("max-images", "the request has " + images + " images, more than the limit of "
+					+ properties.maxImages() + " (max-images)", field);
 		}
 	}
 
@@ -131,8 +167,8 @@ class DemoService {
 	}
 
 	/**
-	 * Sends a request to the worker and maps its failures: bad input → 400 naming {@code inputField}, an unusable
-	 * checkpoint → 422, anything else → 500; a busy or dead worker → 429 or 503 (thrown by the client).
+	 * Sends a request to the worker and maps its failures: bad input → 400 naming {@code inputField}, over a limit →
+	 * 413 naming it, an unusable checkpoint → 422, anything else → 500; a busy or dead worker → 429 or 503 (thrown by the client).
 	 */
 	InferenceResult run(CatalogModel model, WorkerRequest request, String inputField) {
 		WorkerResponse response = worker.infer(request);
@@ -142,6 +178,9 @@ class DemoService {
 		String error = String.valueOf(response.error());
 		if (WorkerResponse.BAD_INPUT.equals(response.errorKind())) {
 			throw invalid(inputField, error);
+		}
+		if (WorkerResponse.TOO_LARGE.equals(response.errorKind())) {
+			throw requestTooLarge(String.valueOf(response.limit()), error, inputField);
 		}
 		if (WorkerResponse.MODEL.equals(response.errorKind())) {
 			throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "model-unusable", "Model cannot be used",
@@ -157,6 +196,13 @@ class DemoService {
 
 	private static ApiProblem tooLarge(String detail, String field) {
 		return new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "image-too-large", "Image too large", detail)
+			.with("field", field);
+	}
+
+	/** 413 naming the limit (a setting under {@code studio.demo}, or a field of the model's config) and the field. */
+	static ApiProblem requestTooLarge(String limit, String detail, String field) {
+		return new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "request-too-large", "Request too large", detail)
+			.with("limit", limit)
 			.with("field", field);
 	}
 

@@ -2,26 +2,55 @@ package dev.vlmr1.studio.demo;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarFile;
 
 import dev.vlmr1.studio.demo.worker.InferenceWorkerMain;
+import dev.vlmr1.studio.demo.worker.RequestLimits;
 
 /**
  * The command line of the inference worker: this JVM's {@code java}, a bounded heap, and this JVM's classpath with
  * the worker's main class. From a Spring Boot executable jar the classes sit under {@code BOOT-INF/}, so there the
- * jar's own {@code PropertiesLauncher} starts the worker's main ({@code -Dloader.main}).
+ * jar's own {@code PropertiesLauncher} starts the worker's main ({@code -Dloader.main}). On Linux the JVM runs under
+ * an address-space limit ({@link DemoProperties#workerAddressSpaceReserve()}), so a request that slips past the
+ * worker's memory estimate fails its own allocation (answered 413) instead of growing the worker until the kernel
+ * kills it.
  */
 final class WorkerLaunchCommand {
 
 	static final String BOOT_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
 
+	static final Path SHELL = Path.of("/bin/sh");
+
 	private WorkerLaunchCommand() {
 	}
 
 	static List<String> of(DemoProperties properties, String classpath) {
+		return of(properties, classpath, Files.isExecutable(SHELL)
+				&& System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux"));
+	}
+
+	/**
+	 * The command; with {@code limitAddressSpace} it runs under {@code ulimit -v} of heap + native memory + reserve,
+	 * through a shell that {@code exec}s the JVM (same pid, same parent).
+	 */
+	static List<String> of(DemoProperties properties, String classpath, boolean limitAddressSpace) {
+		List<String> java = java(properties, classpath);
+		long reserve = properties.workerAddressSpaceReserve().toBytes();
+		if (!limitAddressSpace || reserve == 0) {
+			return java;
+		}
+		long kib = (DemoProperties.heapBytes(properties.workerHeap()) + properties.workerNativeMemory().toBytes()
+				+ reserve) >> 10;
+		List<String> cmd = new ArrayList<>(List.of(SHELL.toString(), "-c", "ulimit -v " + kib + " && exec \"$0\" \"$@\""));
+		cmd.addAll(java);
+		return List.copyOf(cmd);
+	}
+
+	private static List<String> java(DemoProperties properties, String classpath) {
 		List<String> cmd = new ArrayList<>();
 		cmd.add(javaBinary());
 		cmd.add("-Xmx" + properties.workerHeap());
@@ -33,7 +62,11 @@ final class WorkerLaunchCommand {
 		cmd.add("-Djava.awt.headless=true");
 		cmd.add("-Dai.djl.offline=true");
 		cmd.add("-Dstudio.demo.max-cached-models=" + properties.maxCachedModels());
-		cmd.add("-Dstudio.demo.max-image-pixels=" + properties.maxImagePixels());
+		cmd.add("-D" + RequestLimits.MAX_IMAGE_PIXELS + "=" + properties.maxImagePixels());
+		cmd.add("-D" + RequestLimits.MAX_TOTAL_IMAGE_PIXELS + "=" + properties.maxTotalImagePixels());
+		cmd.add("-D" + RequestLimits.MAX_IMAGES + "=" + properties.maxImages());
+		cmd.add("-D" + RequestLimits.MAX_PROMPT_TOKENS + "=" + properties.maxPromptTokens());
+		cmd.add("-D" + RequestLimits.NATIVE_MEMORY + "=" + properties.workerNativeMemory().toBytes());
 		for (String arg : properties.workerJvmArgs().trim().split("\\s+")) {
 			if (!arg.isEmpty()) {
 				cmd.add(arg);

@@ -68,6 +68,9 @@ final class WorkerProcess implements AutoCloseable {
 			ProcessBuilder builder = new ProcessBuilder(command);
 			builder.environment().put("DJL_OFFLINE", "true");
 			builder.environment().put("OPT_OUT_TRACKING", "true");
+			// glibc reserves 64 MB of address space per thread arena, up to 8 per core: keep the address-space
+			// limit for memory that is used
+			builder.environment().put("MALLOC_ARENA_MAX", "2");
 			process = builder.start();
 		}
 		catch (IOException ex) {

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WorkerLaunchCommandTests {
 
 	static final DemoProperties PROPERTIES = new DemoProperties(3, 4, "512m", 2, "-Dfoo=bar  -Xss2m",
-			Duration.ofMinutes(1), Duration.ofMinutes(1), DataSize.ofMegabytes(1), 1000, 16, 64);
+			Duration.ofMinutes(1), Duration.ofMinutes(1), DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8), DataSize.ofGigabytes(3), DataSize.ofGigabytes(4));
 
 	@TempDir
 	Path temp;
@@ -30,11 +30,13 @@ class WorkerLaunchCommandTests {
 	@Test
 	void aPlainClasspathRunsTheWorkerMainDirectly() {
 		String classpath = "target/classes" + File.pathSeparator + "lib/a.jar";
-		List<String> cmd = WorkerLaunchCommand.of(PROPERTIES, classpath);
+		List<String> cmd = WorkerLaunchCommand.of(PROPERTIES, classpath, false);
 		assertThat(cmd.get(0)).endsWith("java");
 		assertThat(cmd).contains("-Xmx512m", "-XX:ActiveProcessorCount=2", "-XX:+ExitOnOutOfMemoryError",
 				"-Dai.djl.offline=true", "-Dstudio.demo.max-cached-models=3", "-Dstudio.demo.max-image-pixels=1000",
-				"-Dfoo=bar", "-Xss2m");
+				"-Dstudio.demo.max-total-image-pixels=2000", "-Dstudio.demo.max-images=2",
+				"-Dstudio.demo.max-prompt-tokens=4096", "-Dstudio.demo.worker-native-memory=" + (3L << 30), "-Dfoo=bar",
+				"-Xss2m");
 		assertThat(cmd.subList(cmd.size() - 3, cmd.size())).containsExactly("-cp", classpath,
 				"dev.vlmr1.studio.demo.worker.InferenceWorkerMain");
 	}
@@ -48,18 +50,39 @@ class WorkerLaunchCommandTests {
 		try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
 			// an empty jar with a Boot manifest is enough to recognise one
 		}
-		List<String> cmd = WorkerLaunchCommand.of(PROPERTIES, jar.toString());
+		List<String> cmd = WorkerLaunchCommand.of(PROPERTIES, jar.toString(), false);
 		assertThat(cmd).contains("-Dloader.main=dev.vlmr1.studio.demo.worker.InferenceWorkerMain");
 		assertThat(cmd.subList(cmd.size() - 3, cmd.size())).containsExactly("-cp", jar.toAbsolutePath().toString(),
 				WorkerLaunchCommand.BOOT_LAUNCHER);
 	}
 
 	@Test
+	void onLinuxTheWorkerRunsUnderAnAddressSpaceLimitOfHeapNativeMemoryAndReserve() {
+		String classpath = "target/classes";
+		List<String> cmd = WorkerLaunchCommand.of(PROPERTIES, classpath, true);
+		long kib = ((512L << 20) + (3L << 30) + (4L << 30)) >> 10;
+		assertThat(cmd.subList(0, 3)).containsExactly("/bin/sh", "-c", "ulimit -v " + kib + " && exec \"$0\" \"$@\"");
+		// exec: the shell becomes the JVM, so the worker keeps its pid and its parent
+		assertThat(cmd.subList(3, cmd.size())).isEqualTo(WorkerLaunchCommand.of(PROPERTIES, classpath, false));
+	}
+
+	@Test
+	void theHeapSettingIsReadInXmxSyntaxAndRefusedOtherwise() {
+		assertThat(DemoProperties.heapBytes("512m")).isEqualTo(512L << 20);
+		assertThat(DemoProperties.heapBytes("2G")).isEqualTo(2L << 30);
+		assertThat(DemoProperties.heapBytes("4096")).isEqualTo(4096);
+		assertThatThrownBy(() -> DemoProperties.heapBytes("lots")).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("worker-heap");
+	}
+
+	@Test
 	void limitsMustBePositive() {
 		assertThatThrownBy(() -> new DemoProperties(0, 4, "1g", 0, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
-				DataSize.ofMegabytes(1), 1000, 16, 64)).isInstanceOf(IllegalArgumentException.class);
+				DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
+				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4))).isInstanceOf(IllegalArgumentException.class);
 		assertThatThrownBy(() -> new DemoProperties(1, 4, "1g", 0, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
-				DataSize.ofMegabytes(1), 1000, 128, 64)).isInstanceOf(IllegalArgumentException.class);
+				DataSize.ofMegabytes(1), 1000, 128, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
+				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4))).isInstanceOf(IllegalArgumentException.class);
 	}
 
 }

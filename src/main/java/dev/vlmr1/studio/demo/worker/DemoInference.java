@@ -21,7 +21,9 @@ import dev.vlmr1.studio.model.Generator;
 import dev.vlmr1.studio.model.ModelInputs;
 import dev.vlmr1.studio.model.QwenVlModel;
 import dev.vlmr1.studio.model.SamplingParams;
+import dev.vlmr1.studio.model.image.PreprocessorConfig;
 import dev.vlmr1.studio.model.image.ProcessedImages;
+import dev.vlmr1.studio.model.image.SmartResize;
 import dev.vlmr1.studio.reward.SampleImage;
 
 /**
@@ -33,11 +35,11 @@ final class DemoInference {
 
 	private final ModelCache cache;
 
-	private final long maxImagePixels;
+	private final RequestBudget budget;
 
-	DemoInference(ModelCache cache, long maxImagePixels) {
+	DemoInference(ModelCache cache, RequestLimits limits) {
 		this.cache = cache;
-		this.maxImagePixels = maxImagePixels;
+		this.budget = new RequestBudget(limits);
 	}
 
 	/** Thrown for a request the worker cannot serve because of its content (answered as bad input). */
@@ -61,15 +63,20 @@ final class DemoInference {
 	InferenceResult run(WorkerRequest request, long queuedNanos) {
 		long start = System.nanoTime();
 		boolean chat = WorkerRequest.CHAT.equals(request.op());
-		List<BufferedImage> images = new ArrayList<>();
+		List<byte[]> files = new ArrayList<>();
 		if (chat) {
 			for (String image : request.images() == null ? List.<String>of() : request.images()) {
-				images.add(decode(image));
+				files.add(base64(image));
 			}
 		}
 		else {
-			images.add(decode(require(request.image(), "image")));
+			files.add(base64(require(request.image(), "image")));
 		}
+		List<ImageHeader> headers = new ArrayList<>();
+		for (byte[] file : files) {
+			headers.add(header(file));
+		}
+		budget.checkImages(headers);
 		long loadStart = System.nanoTime();
 		ModelCache.Lookup lookup;
 		try {
@@ -83,10 +90,21 @@ final class DemoInference {
 		QwenVlModel model = loaded.model();
 		ProcessedImages processed;
 		long[] prompt;
+		List<BufferedImage> images = new ArrayList<>();
 		try {
+			// sizes and prompt first, from the headers: nothing is decoded until the request is known to fit
+			PreprocessorConfig processor = loaded.processor().config();
+			SmartResize[] sizes = RequestBudget.resized(headers, processor);
+			int[] tokensPerImage = tokensPerImage(RequestBudget.patches(sizes, processor), processor.mergeSize());
+			List<ChatMessage> messages = chat ? messages(request)
+					: List.of(ChatMessage.user(question(request), tokensPerImage.length));
+			prompt = loaded.template().prompt(messages, tokensPerImage);
+			budget.checkPrompt(model.config(), processor, headers, sizes, prompt.length, request.maxNewTokens(),
+					cache.weightBytes());
+			for (byte[] file : files) {
+				images.add(decode(file));
+			}
 			processed = loaded.processor().process(images);
-			prompt = chat ? loaded.template().prompt(messages(request), processed.tokensPerImage())
-					: loaded.template().userPrompt(question(request), processed);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new BadInput(ex.getMessage() == null ? "the request cannot be turned into a prompt" : ex.getMessage(),
@@ -155,26 +173,45 @@ final class DemoInference {
 		return new SampleImage(image.getWidth(), image.getHeight(), (int) grid[0], (int) grid[1], (int) grid[2]);
 	}
 
-	/** Decodes an image, refusing more pixels than the limit before decoding them. */
-	private BufferedImage decode(String base64) {
-		byte[] bytes;
+	private static byte[] base64(String base64) {
 		try {
-			bytes = Base64.getDecoder().decode(base64);
+			return Base64.getDecoder().decode(base64);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new BadInput("the image is not valid base64", ex);
 		}
+	}
+
+	private static ImageHeader header(byte[] file) {
 		try {
-			ImageHeader.read(bytes).requireAtMost(maxImagePixels);
+			return ImageHeader.read(file);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new BadInput(ex.getMessage() == null ? "unreadable image" : ex.getMessage(), ex);
+		}
+	}
+
+	/** Decodes an image whose header was checked against the limits. */
+	private static BufferedImage decode(byte[] bytes) {
+		try {
 			BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
 			if (image == null) {
 				throw new IllegalArgumentException("not an image (PNG, JPEG, GIF or BMP expected)");
 			}
 			return image;
 		}
-		catch (IOException | IllegalArgumentException ex) {
+		catch (IOException ex) {
 			throw new BadInput(ex.getMessage() == null ? "unreadable image" : ex.getMessage(), ex);
 		}
+	}
+
+	/** Image pad tokens per image: its patches over merge². */
+	private static int[] tokensPerImage(long[] patches, int mergeSize) {
+		int[] tokens = new int[patches.length];
+		for (int i = 0; i < patches.length; i++) {
+			tokens[i] = Math.toIntExact(patches[i] / ((long) mergeSize * mergeSize));
+		}
+		return tokens;
 	}
 
 	private static <T> T require(@Nullable T value, String what) {

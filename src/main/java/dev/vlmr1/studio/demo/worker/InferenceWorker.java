@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
+import ai.djl.engine.EngineException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -34,9 +35,9 @@ final class InferenceWorker {
 
 	private final AtomicLong served = new AtomicLong();
 
-	InferenceWorker(ModelCache cache, long maxImagePixels, PrintStream out) {
+	InferenceWorker(ModelCache cache, RequestLimits limits, PrintStream out) {
 		this.cache = cache;
-		this.inference = new DemoInference(cache, maxImagePixels);
+		this.inference = new DemoInference(cache, limits);
 		this.out = out;
 	}
 
@@ -77,9 +78,22 @@ final class InferenceWorker {
 		catch (DemoInference.BadInput ex) {
 			return WorkerResponse.failed(request.id(), WorkerResponse.BAD_INPUT, ex.getMessage());
 		}
+		catch (RequestTooLarge ex) {
+			return WorkerResponse.tooLarge(request.id(), ex.limit(), ex.getMessage());
+		}
 		catch (DemoInference.UnusableModel ex) {
 			ex.printStackTrace();
 			return WorkerResponse.failed(request.id(), WorkerResponse.MODEL, ex.getMessage());
+		}
+		catch (EngineException ex) {
+			ex.printStackTrace();
+			if (NativeOutOfMemory.is(ex)) {
+				// libtorch's allocator refused: the request's tensors are freed with its scope, the worker goes on
+				return WorkerResponse.tooLarge(request.id(), "worker-native-memory", "the request needed more memory"
+						+ " than the inference worker could allocate; shorten the prompt, send fewer or smaller images,"
+						+ " or ask for fewer tokens");
+			}
+			return WorkerResponse.failed(request.id(), WorkerResponse.INTERNAL, "EngineException: " + ex.getMessage());
 		}
 		catch (RuntimeException ex) {
 			ex.printStackTrace();

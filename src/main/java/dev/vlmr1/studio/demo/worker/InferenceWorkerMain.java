@@ -14,8 +14,8 @@ import ai.djl.engine.Engine;
  * A plain main, no Spring. Speaks line-delimited JSON ({@link WorkerRequest} in on stdin, {@link WorkerResponse} out
  * on stdout); everything else, including whatever libraries print, goes to stderr.
  *
- * <p>Settings are system properties: {@code studio.demo.max-cached-models} (default 2) and
- * {@code studio.demo.max-image-pixels} (default 50,000,000).
+ * <p>Settings are system properties: {@code studio.demo.max-cached-models} (default 2) and the request limits of
+ * {@link RequestLimits}.
  */
 public final class InferenceWorkerMain {
 
@@ -27,12 +27,11 @@ public final class InferenceWorkerMain {
 		PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
 		System.setOut(System.err);
 		int maxModels = Integer.getInteger("studio.demo.max-cached-models", 2);
-		long maxPixels = Long.getLong("studio.demo.max-image-pixels", 50_000_000L);
 		// load libtorch before announcing readiness, so a broken native setup fails the start, not a request
 		Engine.getInstance();
 		ModelCache cache = new ModelCache(maxModels, LoadedModel::load);
 		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-		new InferenceWorker(cache, maxPixels, protocol).serve(in);
+		new InferenceWorker(cache, RequestLimits.fromSystemProperties(), protocol).serve(in);
 		// end of input: the web JVM is gone or shut us down; the OS reclaims the models' native memory
 		System.exit(0);
 	}

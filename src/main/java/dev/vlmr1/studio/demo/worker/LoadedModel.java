@@ -11,8 +11,8 @@ import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
  * Everything a checkpoint directory gives for inference: the model, its tokenizer and chat template, and its image
  * processor ({@code preprocessor_config.json}). Closing frees the model's native memory.
  */
-record LoadedModel(QwenVlModel model, QwenTokenizer tokenizer, ChatTemplate template, ImageProcessor processor)
-		implements AutoCloseable {
+record LoadedModel(QwenVlModel model, QwenTokenizer tokenizer, ChatTemplate template, ImageProcessor processor,
+		long weightBytes) implements AutoCloseable {
 
 	/**
 	 * Loads a checkpoint.
@@ -23,12 +23,23 @@ record LoadedModel(QwenVlModel model, QwenTokenizer tokenizer, ChatTemplate temp
 		try {
 			ImageProcessor processor = ImageProcessor.fromCheckpoint(dir);
 			QwenVlModel model = QwenVlModel.load(dir);
-			return new LoadedModel(model, tokenizer, new ChatTemplate(tokenizer), processor);
+			return new LoadedModel(model, tokenizer, new ChatTemplate(tokenizer), processor, weightBytes(model));
 		}
 		catch (RuntimeException ex) {
 			tokenizer.close();
 			throw ex;
 		}
+	}
+
+	/** Native bytes of the model's parameters (tied ones once). */
+	private static long weightBytes(QwenVlModel model) {
+		return model.parameters()
+			.all()
+			.values()
+			.stream()
+			.distinct()
+			.mapToLong((a) -> a.size() * a.getDataType().getNumOfBytes())
+			.sum();
 	}
 
 	@Override

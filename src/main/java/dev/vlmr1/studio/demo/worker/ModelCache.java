@@ -62,6 +62,11 @@ final class ModelCache implements AutoCloseable {
 		return new Lookup(loaded, false);
 	}
 
+	/** Native bytes of the weights of every cached model. */
+	long weightBytes() {
+		return models.values().stream().mapToLong(LoadedModel::weightBytes).sum();
+	}
+
 	/** The cached directories, least recently used first. */
 	List<String> keys() {
 		return keys;

@@ -1,15 +1,19 @@
 package dev.vlmr1.studio.model.text;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
 import org.jspecify.annotations.Nullable;
 
 import dev.vlmr1.studio.model.Parameters;
 import dev.vlmr1.studio.model.TextConfig;
 
 import dev.vlmr1.studio.model.Scalars;
+import dev.vlmr1.studio.model.Temporaries;
 
 /**
  * Causal self-attention with grouped-query heads and M-RoPE. Mirrors {@code Qwen2_5_VLAttention} with eager
@@ -24,6 +28,13 @@ import dev.vlmr1.studio.model.Scalars;
  * dim, C hidden size.
  */
 public final class TextAttention {
+
+	/**
+	 * Most score elements (B·H·rows·S) computed at once without grad mode: 2^25 floats = 128 MiB. A longer
+	 * inference prefill is computed in chunks of query rows (the same maths, softmax being per row), so its memory
+	 * grows with T, not T².
+	 */
+	public static final long SCORE_BUDGET = 1L << 25;
 
 	private final NDArray qWeight;
 
@@ -78,7 +89,6 @@ public final class TextAttention {
 	public NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, @Nullable KvCache cache, int layer) {
 		long batch = x.getShape().get(0);
 		long tokens = x.getShape().get(1);
-		long groups = heads / kvHeads;
 		NDArray q = heads(Linear.linear(x, qWeight, qBias).singletonOrThrow(), heads); // (B, H, T, D)
 		NDArray k = heads(Linear.linear(x, kWeight, kBias).singletonOrThrow(), kvHeads); // (B, K, T, D)
 		NDArray v = heads(Linear.linear(x, vWeight, vBias).singletonOrThrow(), kvHeads); // (B, K, T, D)
@@ -90,13 +100,47 @@ public final class TextAttention {
 			v = all.get(1); // (B, K, S, D)
 		}
 		long keysLength = k.getShape().get(2);
-		NDArray grouped = q.reshape(batch, kvHeads, groups * tokens, headDim); // (B, K, G·T, D)
-		NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).mul(Scalars.of(grouped, 1.0 / Math.sqrt(headDim))); // (B, K, G·T, S)
-		scores = scores.reshape(batch, heads, tokens, keysLength).add(mask); // (B, H, T, S)
-		NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, groups * tokens, keysLength);
-		NDArray out = probs.matMul(v).reshape(batch, heads, tokens, headDim); // (B, H, T, D)
+		// (B, H, T, D): at most SCORE_BUDGET score elements at a time, each chunk's scores freed before the next
+		long rows = Math.max(1, SCORE_BUDGET / (batch * heads * keysLength));
+		NDArray out;
+		// under autograd every chunk's scores are saved anyway, so training attends in one product
+		if (rows >= tokens || JniUtils.isGradMode()) {
+			out = attend(q, k, v, mask);
+		}
+		else {
+			NDArray keys = k;
+			NDArray values = v;
+			NDList chunks = new NDList();
+			for (long r = 0; r < tokens; r += rows) {
+				NDIndex span = new NDIndex(":, :, {}:{}", r, Math.min(tokens, r + rows));
+				NDArray queryRows = q.get(span);
+				NDArray maskRows = mask.get(span);
+				chunks.add(Temporaries.freeAllBut(() -> attend(queryRows, keys, values, maskRows)));
+			}
+			out = NDArrays.concat(chunks, 2);
+		}
 		out = out.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * headDim); // (B, T, H·D)
 		return Linear.linear(out, oWeight).singletonOrThrow(); // (B, T, C)
+	}
+
+	/**
+	 * Softmax attention of some query rows over all keys.
+	 * @param q (B, H, R, D) rotated queries
+	 * @param k (B, K, S, D) rotated keys
+	 * @param v (B, K, S, D)
+	 * @param mask (B|1, 1, R, S) additive
+	 * @return (B, H, R, D)
+	 */
+	private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask) {
+		long batch = q.getShape().get(0);
+		long tokens = q.getShape().get(2);
+		long keysLength = k.getShape().get(2);
+		long groups = heads / kvHeads;
+		NDArray grouped = q.reshape(batch, kvHeads, groups * tokens, headDim); // (B, K, G·R, D)
+		NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).mul(Scalars.of(grouped, 1.0 / Math.sqrt(headDim))); // (B, K, G·R, S)
+		scores = scores.reshape(batch, heads, tokens, keysLength).add(mask); // (B, H, R, S)
+		NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, groups * tokens, keysLength);
+		return probs.matMul(v).reshape(batch, heads, tokens, headDim); // (B, H, R, D)
 	}
 
 	/** (B, T, N·D) → (B, N, T, D). */

@@ -14,6 +14,7 @@ import ai.djl.nn.core.Linear;
 import org.jspecify.annotations.Nullable;
 
 import dev.vlmr1.studio.model.Parameters;
+import dev.vlmr1.studio.model.Temporaries;
 import dev.vlmr1.studio.model.TextConfig;
 
 /**
@@ -89,7 +90,8 @@ public final class TextModel {
 			if (hiddenStates != null) {
 				hiddenStates.add(h);
 			}
-			h = layer.forward(h, cosSin.get(0), cosSin.get(1), mask, cache);
+			NDArray input = h;
+			h = Temporaries.freeAllBut(() -> layer.forward(input, cosSin.get(0), cosSin.get(1), mask, cache));
 		}
 		h = norm.forward(h);
 		if (hiddenStates != null) {

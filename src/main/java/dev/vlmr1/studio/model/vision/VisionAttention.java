@@ -9,6 +9,7 @@ import dev.vlmr1.studio.model.Parameters;
 import dev.vlmr1.studio.model.VisionConfig;
 
 import dev.vlmr1.studio.model.Scalars;
+import dev.vlmr1.studio.model.Temporaries;
 
 /**
  * Mirrors {@code Qwen2_5_VLVisionAttention} (and Qwen2-VL's {@code VisionAttention}, which is the same): fused qkv,
@@ -24,7 +25,7 @@ import dev.vlmr1.studio.model.Scalars;
  * is the same maths since softmax is per row; it bounds inference memory (under autograd the saved weights of all
  * chunks add up to the same total).
  */
-final class VisionAttention {
+public final class VisionAttention {
 
 	private final LinearLayer qkv;
 
@@ -37,7 +38,7 @@ final class VisionAttention {
 	private final float scaling;
 
 	/** Most score elements (K·H·rows·L) computed at once: 2^26 floats = 256 MiB. */
-	static final long DEFAULT_SCORE_BUDGET = 1L << 26;
+	public static final long DEFAULT_SCORE_BUDGET = 1L << 26;
 
 	private final long scoreBudget;
 
@@ -103,7 +104,8 @@ final class VisionAttention {
 			NDList chunks = new NDList();
 			for (long r = 0; r < length; r += rows) {
 				NDArray rowsOfQ = qs.get(new NDIndex(":, :, {}:{}", r, Math.min(length, r + rows))); // (K, H, R, D)
-				chunks.add(rowsOfQ.matMul(keysT).softmax(-1).matMul(vs)); // (K, H, R, D)
+				// each chunk's scores are freed before the next is computed, or the chunks would add up to the whole
+				chunks.add(Temporaries.freeAllBut(() -> rowsOfQ.matMul(keysT).softmax(-1).matMul(vs))); // (K, H, R, D)
 			}
 			attended = NDArrays.concat(chunks, 2);
 		}

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 import dev.vlmr1.studio.model.Parameters;
+import dev.vlmr1.studio.model.Temporaries;
 import dev.vlmr1.studio.model.VisionConfig;
 
 /**
@@ -85,7 +86,9 @@ public final class VisionTransformer {
 		x = patchEmbed.forward(x); // (P, C)
 		for (int i = 0; i < blocks.size(); i++) {
 			int[] bounds = config.isFullAttention(i) ? windows.frameBounds() : windows.windowBounds();
-			x = blocks.get(i).forward(x, cosSin.get(0), cosSin.get(1), bounds); // (P, C)
+			VisionBlock block = blocks.get(i);
+			NDArray input = x;
+			x = Temporaries.freeAllBut(() -> block.forward(input, cosSin.get(0), cosSin.get(1), bounds)); // (P, C)
 		}
 		x = merger.forward(x); // (P/4, O)
 		return reordered ? x.get(manager.create(windows.restoreOrder())) : x; // (P/4, O) in image order
