@@ -45,9 +45,9 @@ public class TinyModels {
 		if (seed < 0) {
 			throw ApiProblem.badRequest("model-invalid", "seed must be >= 0").with("field", "seed");
 		}
-		Path dir = studio.dataDir().toAbsolutePath().normalize().resolve("models").resolve("tiny-" + UUID.randomUUID());
+		Path dir = ModelCatalog.platformModelsDir(studio).resolve("tiny-" + UUID.randomUUID());
 		TinyModelCreator.create(dir, seed, List.of(), vocabSize, shape);
-		return catalog.register(owner, name, dir.toString());
+		return catalog.registerPlatformModel(owner, name, dir);
 	}
 
 }
