@@ -66,12 +66,14 @@ class LoginThrottle {
 				}
 			});
 		}
-		Deque<Instant> recent = failures.computeIfAbsent(key(username), name -> new ArrayDeque<>());
+		String key = key(username);
+		Deque<Instant> recent = failures.computeIfAbsent(key, name -> new ArrayDeque<>());
 		synchronized (recent) {
 			recent.addLast(clock.instant());
 			if (recent.size() == MAX_FAILURES) {
-				log.warn("Login for user '{}' blocked for {} after {} failed attempts", username, WINDOW,
-						MAX_FAILURES);
+				// the normalised name, control characters masked: what was typed may be meant to forge log lines
+				String shown = key.replaceAll("\\p{Cntrl}", "?");
+				log.warn("Login for user '{}' blocked for {} after {} failed attempts", shown, WINDOW, MAX_FAILURES);
 			}
 		}
 	}
