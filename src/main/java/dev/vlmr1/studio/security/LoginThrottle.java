@@ -17,9 +17,9 @@ import org.springframework.security.authentication.event.AuthenticationSuccessEv
 
 /**
  * Counts failed logins per normalised username ({@link Usernames}), whatever the client address, so spreading
- * guesses over many IPs or spellings of the name does not help, and blocks further attempts after {@value #MAX_FAILURES} failures in a sliding {@link #WINDOW}. The block ends by
- * itself when old failures leave the window: there is no permanent lockout. Only usernames are logged, never
- * passwords.
+ * guesses over many IPs or spellings of the name does not help, and blocks further attempts after
+ * {@value #MAX_FAILURES} failures in a sliding {@link #WINDOW}. The block ends by itself when old failures leave
+ * the window: there is no permanent lockout. Only usernames are logged, never passwords.
  */
 class LoginThrottle {
 
