@@ -9,6 +9,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -19,11 +20,16 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.vlmr1.studio.web.ApiProblem;
 
 /**
- * Checks that a directory is a Hugging Face Qwen2-VL / Qwen2.5-VL checkpoint we may register: under an allowed root
- * (after resolving symlinks, so a link cannot point outside), a {@code config.json} whose root {@code model_type}
- * is {@code qwen2_vl} or {@code qwen2_5_vl} (the {@code text_config.model_type} is {@code *_text} in transformers 5
- * configs and is not what names the architecture), and safetensors weights: {@code model.safetensors} or an index
- * whose every shard is present. Each failure is a 400 problem naming the offending field.
+ * Checks that a directory is a Hugging Face Qwen2-VL / Qwen2.5-VL checkpoint we may register: under one of the
+ * given roots (after resolving symlinks, so a link cannot point outside), a {@code config.json} whose root
+ * {@code model_type} is {@code qwen2_vl} or {@code qwen2_5_vl} (the {@code text_config.model_type} is
+ * {@code *_text} in transformers 5 configs and is not what names the architecture), and safetensors weights:
+ * {@code model.safetensors} or an index whose every shard is present. Each failure is a 400 problem naming the
+ * offending field.
+ *
+ * <p>What lies outside the roots is out of the caller's reach, so a path or file outside them is reported exactly
+ * like a missing one, and no message names an absolute server path: the answers reveal nothing about the server's
+ * file system beyond the roots.
  */
 final class CheckpointValidator {
 
@@ -37,35 +43,62 @@ final class CheckpointValidator {
 	record ValidCheckpoint(Path directory, String modelType) {
 	}
 
-	private final List<Path> lexicalRoots = new ArrayList<>();
+	private final List<Path> roots;
 
-	private final List<Path> realRoots = new ArrayList<>();
+	private final List<Path> excluded;
 
-	CheckpointValidator(List<Path> allowedRoots) {
-		for (Path root : allowedRoots) {
-			Path absolute = root.toAbsolutePath().normalize();
-			lexicalRoots.add(absolute);
-			try {
-				realRoots.add(absolute.toRealPath());
-			}
-			catch (IOException ex) {
-				// a root that does not exist yet cannot contain a checkpoint
-			}
-		}
+	private final String noDirectory;
+
+	/**
+	 * @param roots where checkpoints may be; each is resolved to its real path on every validation (a root created
+	 * or replaced after start counts as it is then)
+	 * @param rootsName what the roots are called in messages, e.g. "the import roots"
+	 * @param excluded trees no root may reach into or contain, real paths compared (a root that became a link into
+	 * one after start is ignored)
+	 */
+	CheckpointValidator(List<Path> roots, String rootsName, List<Path> excluded) {
+		this.roots = roots.stream().map(root -> root.toAbsolutePath().normalize()).toList();
+		this.excluded = excluded.stream().map(dir -> dir.toAbsolutePath().normalize()).toList();
+		this.noDirectory = "no checkpoint directory at this path within " + rootsName;
+	}
+
+	CheckpointValidator(List<Path> roots, String rootsName) {
+		this(roots, rootsName, List.of());
 	}
 
 	List<Path> roots() {
-		return List.copyOf(lexicalRoots);
+		return roots;
 	}
 
 	ValidCheckpoint validate(String rawPath) {
-		Path directory = resolveDirectory(rawPath);
-		String modelType = readModelType(directory);
-		checkWeights(directory);
+		List<Path> realRoots = realRoots();
+		Path directory = resolveDirectory(rawPath, realRoots);
+		String modelType = readModelType(directory, realRoots);
+		checkWeights(directory, realRoots);
 		return new ValidCheckpoint(directory, modelType);
 	}
 
-	private Path resolveDirectory(String rawPath) {
+	private List<Path> realRoots() {
+		List<Path> realExcluded = excluded.stream().map(dir -> realPath(dir).orElse(dir)).toList();
+		List<Path> real = new ArrayList<>();
+		for (Path root : roots) {
+			// a root that does not exist (yet) cannot contain a checkpoint
+			realPath(root).filter(r -> realExcluded.stream().noneMatch(x -> r.startsWith(x) || x.startsWith(r)))
+				.ifPresent(real::add);
+		}
+		return real;
+	}
+
+	private static Optional<Path> realPath(Path path) {
+		try {
+			return Optional.of(path.toRealPath());
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private Path resolveDirectory(String rawPath, List<Path> realRoots) {
 		if (rawPath.isBlank()) {
 			throw invalid("path", "path is required");
 		}
@@ -84,29 +117,19 @@ final class CheckpointValidator {
 				throw invalid("path", "path must not contain '..'");
 			}
 		}
+		// outside the roots, missing, a dangling link, a link that leaves the roots, not a directory: one answer
 		Path normalized = requested.normalize();
-		if (!under(normalized, lexicalRoots)) {
-			throw invalid("path", "path is outside the allowed model roots " + lexicalRoots);
+		if (!under(normalized, roots)) {
+			throw invalid("path", noDirectory);
 		}
-		if (!Files.exists(normalized)) {
-			throw invalid("path", "path does not exist");
-		}
-		Path real = realPath(normalized, "path");
-		if (!under(real, realRoots)) {
-			throw invalid("path", "path leads (through a symbolic link) outside the allowed model roots");
-		}
-		if (!Files.isDirectory(real)) {
-			throw invalid("path", "path is not a directory");
-		}
-		return real;
+		return withinRoots(normalized, realRoots).filter(Files::isDirectory)
+			.orElseThrow(() -> invalid("path", noDirectory));
 	}
 
-	private String readModelType(Path directory) {
-		Path config = directory.resolve("config.json");
-		if (!Files.exists(config)) {
-			throw invalid("config.json", "config.json is missing");
-		}
-		JsonNode root = readJson(insideRoots(config, "config.json"), "config.json");
+	private String readModelType(Path directory, List<Path> realRoots) {
+		Path config = withinRoots(directory.resolve("config.json"), realRoots)
+			.orElseThrow(() -> invalid("config.json", "config.json is missing"));
+		JsonNode root = readJson(config, "config.json");
 		JsonNode modelType = root.get("model_type");
 		if (modelType == null || !modelType.isString()) {
 			throw invalid("model_type", "config.json has no model_type");
@@ -118,10 +141,10 @@ final class CheckpointValidator {
 		return modelType.stringValue();
 	}
 
-	private void checkWeights(Path directory) {
-		Path index = directory.resolve("model.safetensors.index.json");
-		if (Files.exists(index)) {
-			JsonNode weightMap = readJson(insideRoots(index, "weights"), "weights").get("weight_map");
+	private void checkWeights(Path directory, List<Path> realRoots) {
+		Optional<Path> index = withinRoots(directory.resolve("model.safetensors.index.json"), realRoots);
+		if (index.isPresent()) {
+			JsonNode weightMap = readJson(index.get(), "weights").get("weight_map");
 			if (weightMap == null || !weightMap.isObject() || weightMap.isEmpty()) {
 				throw invalid("weights", "model.safetensors.index.json has no weight_map");
 			}
@@ -133,24 +156,23 @@ final class CheckpointValidator {
 				}
 				shards.add(name);
 			}
-			List<String> missing = shards.stream().filter(name -> !Files.exists(directory.resolve(name))).toList();
+			List<String> missing = shards.stream()
+				.filter(name -> withinRoots(directory.resolve(name), realRoots).isEmpty())
+				.toList();
 			if (!missing.isEmpty()) {
 				throw invalid("weights", "weight shards listed in model.safetensors.index.json are missing: " + missing);
 			}
-			shards.forEach(name -> checkSafetensors(directory.resolve(name)));
+			shards.forEach(name -> checkSafetensors(withinRoots(directory.resolve(name), realRoots).orElseThrow(),
+					name));
 			return;
 		}
-		Path single = directory.resolve("model.safetensors");
-		if (!Files.exists(single)) {
-			throw invalid("weights", "no weights: expected model.safetensors or model.safetensors.index.json");
-		}
-		checkSafetensors(single);
+		Path single = withinRoots(directory.resolve("model.safetensors"), realRoots).orElseThrow(
+				() -> invalid("weights", "no weights: expected model.safetensors or model.safetensors.index.json"));
+		checkSafetensors(single, "model.safetensors");
 	}
 
 	/** A cheap format check: an 8-byte little-endian header length that fits the file, then a JSON object. */
-	private void checkSafetensors(Path file) {
-		Path real = insideRoots(file, "weights");
-		String name = file.getFileName().toString();
+	private static void checkSafetensors(Path real, String name) {
 		try (InputStream in = Files.newInputStream(real)) {
 			long size = Files.size(real);
 			byte[] head = in.readNBytes(9);
@@ -167,7 +189,7 @@ final class CheckpointValidator {
 		}
 	}
 
-	private JsonNode readJson(Path file, String field) {
+	private static JsonNode readJson(Path file, String field) {
 		String name = file.getFileName().toString();
 		try {
 			if (!Files.isRegularFile(file) || Files.size(file) > MAX_JSON_BYTES) {
@@ -184,22 +206,12 @@ final class CheckpointValidator {
 		}
 	}
 
-	/** The file's real path, which must stay under an allowed root (a symlinked file may not point outside). */
-	private Path insideRoots(Path file, String field) {
-		Path real = realPath(file, field);
-		if (!under(real, realRoots)) {
-			throw invalid(field, file.getFileName() + " leads (through a symbolic link) outside the allowed model roots");
-		}
-		return real;
-	}
-
-	private static Path realPath(Path path, String field) {
-		try {
-			return path.toRealPath();
-		}
-		catch (IOException ex) {
-			throw invalid(field, path.getFileName() + " cannot be resolved (dangling link?)");
-		}
+	/**
+	 * The real path of {@code path} when it exists and, symlinks resolved, stays under a root; otherwise empty,
+	 * whether it is missing, dangling or leads outside (the caller must not learn which).
+	 */
+	private static Optional<Path> withinRoots(Path path, List<Path> realRoots) {
+		return realPath(path).filter(real -> under(real, realRoots));
 	}
 
 	private static boolean under(Path path, List<Path> roots) {

@@ -26,7 +26,7 @@ class ModelController {
 	String models(@AuthenticationPrincipal CurrentUser user, Model model) {
 		model.addAttribute("user", user);
 		model.addAttribute("models", catalog.list(user));
-		model.addAttribute("roots", catalog.allowedRoots());
+		model.addAttribute("roots", catalog.importRoots());
 		return "models/models";
 	}
 

@@ -1,15 +1,11 @@
 package dev.vlmr1.studio.demoproject;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
 
 import jakarta.annotation.PreDestroy;
 import org.jspecify.annotations.Nullable;
@@ -100,7 +96,7 @@ public class ExperimentLauncher {
 			log.warn("experiment {} could not be launched: {}", id, ex.getMessage());
 		}
 		finally {
-			deleteQuietly(dir); // the uploaded copies live in the dataset store
+			Folders.deleteQuietly(dir); // the uploaded copies live in the dataset store
 		}
 	}
 
@@ -115,20 +111,6 @@ public class ExperimentLauncher {
 		}
 		body.put("hyperparameters", hyperparameters);
 		return body;
-	}
-
-	private static void deleteQuietly(Path dir) {
-		if (!Files.exists(dir)) {
-			return;
-		}
-		try (Stream<Path> files = Files.walk(dir)) {
-			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(file);
-			}
-		}
-		catch (IOException ex) {
-			log.debug("could not delete {}: {}", dir, ex.getMessage());
-		}
 	}
 
 	/** A preparation lives in this process only: one cut short by a restart will never finish. */

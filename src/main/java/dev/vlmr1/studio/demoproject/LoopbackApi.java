@@ -70,6 +70,21 @@ class LoopbackApi {
 				.POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
 		}
 
+		/** DELETEs a resource; returns whether the API answered 2xx (for cleaning up, where a failure only counts). */
+		boolean delete(String path) {
+			try {
+				return client.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.discarding())
+					.statusCode() / 100 == 2;
+			}
+			catch (IOException ex) {
+				return false;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+
 		/** {@code POST /api/datasets}: the jsonl and every image under its {@code images/} folder. */
 		JsonNode uploadDataset(String name, Path jsonl) {
 			String boundary = "----demo" + UUID.randomUUID();

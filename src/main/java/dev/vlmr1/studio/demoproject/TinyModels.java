@@ -45,9 +45,32 @@ public class TinyModels {
 		if (seed < 0) {
 			throw ApiProblem.badRequest("model-invalid", "seed must be >= 0").with("field", "seed");
 		}
-		Path dir = studio.dataDir().toAbsolutePath().normalize().resolve("models").resolve("tiny-" + UUID.randomUUID());
-		TinyModelCreator.create(dir, seed, List.of(), vocabSize, shape);
-		return catalog.register(owner, name, dir.toString());
+		Path dir = ModelCatalog.platformModelsDir(studio).resolve("tiny-" + UUID.randomUUID());
+		try {
+			TinyModelCreator.create(dir, seed, List.of(), vocabSize, shape);
+			return catalog.registerPlatformModel(owner, name, dir);
+		}
+		catch (RuntimeException | Error ex) {
+			// a model that is not registered is not anyone's: its folder must not stay behind
+			Folders.deleteQuietly(dir);
+			throw ex;
+		}
+	}
+
+	/** Undoes {@link #create}: forgets the registration and deletes the folder (it was ours). */
+	void delete(CurrentUser owner, CatalogModel model) {
+		catalog.delete(owner, model.id());
+		Path dir = Path.of(model.path());
+		Path platformModels = ModelCatalog.platformModelsDir(studio);
+		try {
+			platformModels = platformModels.toRealPath();
+		}
+		catch (java.io.IOException ex) {
+			// no models folder: then the path cannot be in it either
+		}
+		if (dir.startsWith(platformModels)) {
+			Folders.deleteQuietly(dir);
+		}
 	}
 
 }

@@ -78,7 +78,7 @@ class FinalCheckpointRegistrar {
 		}
 		String name = "run #" + p.runId() + " step " + p.step() + (p.attempt() > 1 ? " (attempt " + p.attempt() + ")" : "");
 		try {
-			CatalogModel model = catalog.register(p.ownerId(), name, p.path(), p.runId());
+			CatalogModel model = catalog.registerRunCheckpoint(p.runId(), p.ownerId(), name, p.path());
 			jdbc.sql("UPDATE checkpoints SET model_id = ? WHERE run_id = ? AND step = ? AND path = ?")
 				.params(model.id(), p.runId(), p.step(), p.path())
 				.update();

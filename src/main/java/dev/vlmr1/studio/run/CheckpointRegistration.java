@@ -20,7 +20,7 @@ import dev.vlmr1.studio.web.ApiProblem;
 /**
  * Registers a run's checkpoint in the model catalog, so the demos can open it by id. Only a complete Hugging Face
  * directory is registered (config, weights, tokenizer and preprocessor config: what a demo needs to load it); the
- * catalog validates it again (allowed roots, model type, every shard).
+ * catalog validates it again (only inside this run's own artifact directory, model type, every shard).
  *
  * <p>The catalog write runs in its own transaction: a checkpoint the catalog refuses must not roll back the
  * worker's report (a refusal inside the worker's transaction would mark it rollback-only). The price: should the
@@ -60,7 +60,7 @@ class CheckpointRegistration {
 		String name = "run #" + run.id().value() + " step " + step + (attempt > 1 ? " (attempt " + attempt + ")" : "");
 		try {
 			CatalogModel model = ownTransaction
-				.execute(tx -> catalog.register(run.ownerId(), name, path, run.id().value()));
+				.execute(tx -> catalog.registerRunCheckpoint(run.id().value(), run.ownerId(), name, path));
 			return new Outcome(model == null ? null : model.id(), null);
 		}
 		catch (ApiProblem refused) {

@@ -54,16 +54,15 @@ class AdminBootstrap implements ApplicationRunner {
 		}
 		String configured = admin.password();
 		if (configured != null && !configured.isBlank()) {
-			accounts.create(admin.username(), configured, Role.ADMIN);
-			log.info("Created administrator '{}' with the configured password (STUDIO_ADMIN_PASSWORD)",
-					admin.username());
+			String name = accounts.create(admin.username(), configured, Role.ADMIN).username();
+			log.info("Created administrator '{}' with the configured password (STUDIO_ADMIN_PASSWORD)", name);
 			return;
 		}
 		String generated = generatePassword();
-		accounts.create(admin.username(), generated, Role.ADMIN);
+		String name = accounts.create(admin.username(), generated, Role.ADMIN).username();
 		Path file = writePasswordFile(generated);
 		log.warn("Created administrator '{}' with the generated password {} (also written to {}); "
-				+ "set STUDIO_ADMIN_PASSWORD to choose it", admin.username(), generated, file);
+				+ "set STUDIO_ADMIN_PASSWORD to choose it", name, generated, file);
 	}
 
 	private Path writePasswordFile(String password) throws IOException {

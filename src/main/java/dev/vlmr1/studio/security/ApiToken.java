@@ -52,6 +52,10 @@ class ApiToken {
 	@Column(name = "revoked_at")
 	private @Nullable Instant revokedAt;
 
+	/** The token that created this one through the API, or null when a logged-in session did. */
+	@Column(name = "parent_id")
+	private @Nullable Long parentId;
+
 	protected ApiToken() {
 		this.name = "";
 		this.prefix = "";
@@ -61,7 +65,7 @@ class ApiToken {
 	}
 
 	ApiToken(long userId, String name, String prefix, String secretHash, TokenScope scope,
-			@Nullable Instant expiresAt) {
+			@Nullable Instant expiresAt, @Nullable Long parentId) {
 		this.userId = userId;
 		this.name = name;
 		this.prefix = prefix;
@@ -69,6 +73,7 @@ class ApiToken {
 		this.scope = scope;
 		this.createdAt = Instant.now();
 		this.expiresAt = expiresAt;
+		this.parentId = parentId;
 	}
 
 	long id() {
@@ -114,15 +119,13 @@ class ApiToken {
 		return revokedAt;
 	}
 
+	@Nullable Long parentId() {
+		return parentId;
+	}
+
 	/** Whether the token may authenticate a request at {@code now}. */
 	boolean isActive(Instant now) {
 		return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
-	}
-
-	void revoke(Instant now) {
-		if (revokedAt == null) {
-			revokedAt = now;
-		}
 	}
 
 }

@@ -34,23 +34,66 @@ public class ApiTokens {
 		this.users = users;
 	}
 
-	/** Creates a token for {@code owner}; the returned secret is the only copy. */
+	/**
+	 * Creates a token for {@code owner} on behalf of a logged-in session (the account page); the returned secret is
+	 * the only copy.
+	 */
 	@Transactional
 	public IssuedToken issue(CurrentUser owner, String name, TokenScope scope, @Nullable Integer expiresInDays) {
+		String trimmed = validName(name);
+		Instant expiresAt = expiresInDays == null ? null : Instant.now().plus(Duration.ofDays(validDays(expiresInDays)));
+		return save(owner, trimmed, scope, expiresAt, null);
+	}
+
+	/**
+	 * Creates a token with the authority of the token {@code parent} that asks for it (the API): never a wider
+	 * scope, never a later expiry (without a requested expiry it inherits the parent's), and it is revoked with the
+	 * parent. What the parent could not grant is refused, not silently narrowed.
+	 */
+	@Transactional
+	IssuedToken issueUnder(ApiTokenAuthentication parent, String name, TokenScope scope,
+			@Nullable Integer expiresInDays) {
+		String trimmed = validName(name);
+		ApiToken parentToken = tokens.findById(parent.tokenId())
+			.orElseThrow(() -> ApiProblem.forbidden("the token that made this request no longer exists"));
+		if (!parentToken.scope().covers(scope)) {
+			throw ApiProblem.forbidden("a " + parentToken.scope() + " token cannot create a " + scope + " token")
+				.with("field", "scope");
+		}
+		Instant now = Instant.now();
+		Instant parentExpiry = parentToken.expiresAt();
+		Instant expiresAt = expiresInDays == null ? parentExpiry : now.plus(Duration.ofDays(validDays(expiresInDays)));
+		if (parentExpiry != null && expiresAt != null && expiresAt.isAfter(parentExpiry)) {
+			throw ApiProblem.badRequest("token-invalid", "expiresInDays reaches past " + parentExpiry
+					+ ", when the token that creates it expires; ask for fewer days or omit expiresInDays to inherit it")
+				.with("field", "expiresInDays");
+		}
+		return save(parent.getPrincipal(), trimmed, scope, expiresAt, parentToken.id());
+	}
+
+	private IssuedToken save(CurrentUser owner, String name, TokenScope scope, @Nullable Instant expiresAt,
+			@Nullable Long parentId) {
+		String prefix = TokenFormat.newPrefix();
+		String secret = TokenFormat.newSecret();
+		ApiToken token = tokens.save(new ApiToken(owner.id(), name, prefix, TokenFormat.hash(secret), scope,
+				expiresAt, parentId));
+		return new IssuedToken(token.id(), name, scope, prefix, expiresAt, TokenFormat.format(prefix, secret));
+	}
+
+	private static String validName(String name) {
 		String trimmed = name.strip();
 		if (trimmed.isEmpty() || trimmed.length() > 100) {
 			throw ApiProblem.badRequest("token-invalid", "name must be 1 to 100 characters").with("field", "name");
 		}
-		if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > MAX_EXPIRY_DAYS)) {
+		return trimmed;
+	}
+
+	private static int validDays(int expiresInDays) {
+		if (expiresInDays < 1 || expiresInDays > MAX_EXPIRY_DAYS) {
 			throw ApiProblem.badRequest("token-invalid", "expiresInDays must be between 1 and " + MAX_EXPIRY_DAYS)
 				.with("field", "expiresInDays");
 		}
-		Instant expiresAt = expiresInDays == null ? null : Instant.now().plus(Duration.ofDays(expiresInDays));
-		String prefix = TokenFormat.newPrefix();
-		String secret = TokenFormat.newSecret();
-		ApiToken token = tokens.save(new ApiToken(owner.id(), trimmed, prefix, TokenFormat.hash(secret), scope,
-				expiresAt));
-		return new IssuedToken(token.id(), trimmed, scope, prefix, expiresAt, TokenFormat.format(prefix, secret));
+		return expiresInDays;
 	}
 
 	/** The owner's tokens, newest first, revoked and expired ones included. */
@@ -63,13 +106,16 @@ public class ApiTokens {
 			.toList();
 	}
 
-	/** Revokes one of the owner's tokens; someone else's token is "not found", exactly like a missing one. */
+	/**
+	 * Revokes one of the owner's tokens and every token it made, directly or not; someone else's token is "not
+	 * found", exactly like a missing one.
+	 */
 	@Transactional
 	public void revoke(CurrentUser owner, long tokenId) {
 		ApiToken token = tokens.findById(tokenId)
 			.filter(found -> found.userId() == owner.id())
 			.orElseThrow(() -> ApiProblem.notFound("Token " + tokenId));
-		token.revoke(Instant.now());
+		tokens.revokeWithDescendants(token.id(), Instant.now());
 	}
 
 	/**
@@ -89,6 +135,11 @@ public class ApiTokens {
 			return Optional.empty();
 		}
 		ApiToken token = found.get();
+		// revocation cascades when it happens; checking the ancestry too keeps a child from outliving a parent
+		// whatever changed the parent (an expiry, a revocation made directly in the database)
+		if (token.parentId() != null && tokens.hasInactiveAncestry(token.id(), now)) {
+			return Optional.empty();
+		}
 		Optional<UserAccount> owner = users.findById(token.userId());
 		if (owner.isEmpty()) {
 			return Optional.empty();

@@ -1,5 +1,6 @@
 package dev.vlmr1.studio.security;
 
+import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -12,9 +13,25 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  */
 class CurrentUserAuthenticationProvider extends DaoAuthenticationProvider {
 
-	CurrentUserAuthenticationProvider(StudioUserDetailsService users, PasswordEncoder passwordEncoder) {
+	private final LoginThrottle throttle;
+
+	CurrentUserAuthenticationProvider(StudioUserDetailsService users, PasswordEncoder passwordEncoder,
+			LoginThrottle throttle) {
 		super(users);
 		setPasswordEncoder(passwordEncoder);
+		this.throttle = throttle;
+	}
+
+	/**
+	 * Refuses a throttled name before its password is checked. {@link LoginThrottleFilter} already answers 429 for
+	 * the login form; this guard makes the throttle hold for any way a name reaches the password check.
+	 */
+	@Override
+	public Authentication authenticate(Authentication authentication) {
+		if (!throttle.retryAfter(authentication.getName()).isZero()) {
+			throw new LockedException("too many failed logins for this user");
+		}
+		return super.authenticate(authentication);
 	}
 
 	@Override

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,10 +16,10 @@ import org.springframework.security.authentication.event.AuthenticationFailureBa
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 
 /**
- * Counts failed logins per username (whatever the client address, so spreading guesses over many IPs does not help)
- * and blocks further attempts after {@value #MAX_FAILURES} failures in a sliding {@link #WINDOW}. The block ends by
- * itself when old failures leave the window: there is no permanent lockout. Only usernames are logged, never
- * passwords.
+ * Counts failed logins per normalised username ({@link Usernames}), whatever the client address, so spreading
+ * guesses over many IPs or spellings of the name does not help, and blocks further attempts after
+ * {@value #MAX_FAILURES} failures in a sliding {@link #WINDOW}. The block ends by itself when old failures leave
+ * the window: there is no permanent lockout. Only usernames are logged, never passwords.
  */
 class LoginThrottle {
 
@@ -67,12 +66,14 @@ class LoginThrottle {
 				}
 			});
 		}
-		Deque<Instant> recent = failures.computeIfAbsent(key(username), name -> new ArrayDeque<>());
+		String key = key(username);
+		Deque<Instant> recent = failures.computeIfAbsent(key, name -> new ArrayDeque<>());
 		synchronized (recent) {
 			recent.addLast(clock.instant());
 			if (recent.size() == MAX_FAILURES) {
-				log.warn("Login for user '{}' blocked for {} after {} failed attempts", username, WINDOW,
-						MAX_FAILURES);
+				// the normalised name, control characters masked: what was typed may be meant to forge log lines
+				String shown = key.replaceAll("\\p{Cntrl}", "?");
+				log.warn("Login for user '{}' blocked for {} after {} failed attempts", shown, WINDOW, MAX_FAILURES);
 			}
 		}
 	}
@@ -100,8 +101,9 @@ class LoginThrottle {
 		}
 	}
 
+	/** The same normalisation the password check looks users up by: no spelling of a name escapes its count. */
 	private static String key(String username) {
-		return username.toLowerCase(Locale.ROOT);
+		return Usernames.normalize(username);
 	}
 
 }

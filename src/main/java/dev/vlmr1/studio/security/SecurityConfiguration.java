@@ -48,8 +48,8 @@ class SecurityConfiguration {
 	/** The only authentication provider (form login); bearer tokens are checked by {@link BearerTokenFilter}. */
 	@Bean
 	CurrentUserAuthenticationProvider currentUserAuthenticationProvider(UserAccountRepository users,
-			PasswordEncoder passwordEncoder) {
-		return new CurrentUserAuthenticationProvider(new StudioUserDetailsService(users), passwordEncoder);
+			PasswordEncoder passwordEncoder, LoginThrottle throttle) {
+		return new CurrentUserAuthenticationProvider(new StudioUserDetailsService(users), passwordEncoder, throttle);
 	}
 
 	@Bean

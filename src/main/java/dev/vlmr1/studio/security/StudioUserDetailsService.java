@@ -21,7 +21,7 @@ class StudioUserDetailsService implements UserDetailsService {
 
 	@Override
 	public UserDetails loadUserByUsername(String username) {
-		UserAccount account = users.findByUsername(username)
+		UserAccount account = users.findByUsername(Usernames.normalize(username))
 			.orElseThrow(() -> new UsernameNotFoundException("no such user"));
 		return new StudioUserDetails(account);
 	}

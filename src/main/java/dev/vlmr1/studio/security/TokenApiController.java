@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,15 +34,18 @@ class TokenApiController {
 		this.tokens = tokens;
 	}
 
+	/** A token made through the API is bounded by the token that asks for it ({@link ApiTokens#issueUnder}). */
 	@PostMapping
-	ResponseEntity<IssuedToken> create(@AuthenticationPrincipal CurrentUser user,
+	ResponseEntity<IssuedToken> create(@AuthenticationPrincipal CurrentUser user, Authentication authentication,
 			@RequestBody CreateTokenRequest request) {
 		if (request.name() == null) {
 			throw ApiProblem.badRequest("token-invalid", "name is required").with("field", "name");
 		}
 		TokenScope scope = request.scope() == null ? TokenScope.WRITE : request.scope();
-		return ResponseEntity.status(HttpStatus.CREATED)
-			.body(tokens.issue(user, request.name(), scope, request.expiresInDays()));
+		IssuedToken issued = authentication instanceof ApiTokenAuthentication parent
+				? tokens.issueUnder(parent, request.name(), scope, request.expiresInDays())
+				: tokens.issue(user, request.name(), scope, request.expiresInDays());
+		return ResponseEntity.status(HttpStatus.CREATED).body(issued);
 	}
 
 	@GetMapping

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Sort;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -22,7 +23,8 @@ public class UserAccounts {
 	/** Shorter passwords are refused everywhere, the admin's included. */
 	public static final int MIN_PASSWORD_LENGTH = 12;
 
-	private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._-]{3,100}");
+	/** A name as stored: already {@link Usernames#normalize normalised}, so lower case only. */
+	private static final Pattern USERNAME = Pattern.compile("[a-z0-9._-]{3,100}");
 
 	/** Well-known defaults that must never protect an account (MLflow's {@code password1234} is the anti-example). */
 	private static final List<String> DEFAULT_PASSWORDS = List.of("admin", "password", "changeme", "change-me",
@@ -37,9 +39,13 @@ public class UserAccounts {
 		this.passwordEncoder = passwordEncoder;
 	}
 
-	/** Creates a user; a bad name, a weak password or a taken name is a 400/409 problem naming the field. */
+	/**
+	 * Creates a user under the normalised form of {@code requestedName} ({@link Usernames}); a bad name, a weak
+	 * password or a taken name (in any case or spacing) is a 400/409 problem naming the field.
+	 */
 	@Transactional
-	public CurrentUser create(String username, String password, Role role) {
+	public CurrentUser create(String requestedName, String password, Role role) {
+		String username = Usernames.normalize(requestedName);
 		if (!USERNAME.matcher(username).matches()) {
 			throw ApiProblem.badRequest("user-invalid", "username must be 3 to 100 letters, digits, '.', '_' or '-'")
 				.with("field", "username");
@@ -49,9 +55,20 @@ public class UserAccounts {
 			throw ApiProblem.badRequest("user-invalid", weakness).with("field", "password");
 		}
 		if (users.existsByUsername(username)) {
-			throw ApiProblem.conflict("user-exists", "username '" + username + "' is taken").with("field", "username");
+			throw taken(username);
 		}
-		return users.save(new UserAccount(username, passwordEncoder.encode(password), role)).toCurrentUser();
+		try {
+			return users.saveAndFlush(new UserAccount(username, passwordEncoder.encode(password), role))
+				.toCurrentUser();
+		}
+		catch (DataIntegrityViolationException raced) {
+			// a concurrent request created the same name between the check and the insert: the unique index decides
+			throw taken(username);
+		}
+	}
+
+	private static ApiProblem taken(String username) {
+		return ApiProblem.conflict("user-exists", "username '" + username + "' is taken").with("field", "username");
 	}
 
 	@Transactional(readOnly = true)

@@ -19,16 +19,29 @@ import org.springframework.context.annotation.Configuration;
  * <p>Its data lives in {@code <studio.data-dir>/postgres} and survives restarts, so {@code mvn spring-boot:run}
  * needs no configuration and loses nothing between runs. With a datasource URL, Spring Boot's own
  * auto-configuration connects to that server instead and this class does nothing.
+ *
+ * <p>The server is reachable by this application only: loopback TCP, no Unix socket, and a generated superuser
+ * password in {@code <studio.data-dir>/postgres-password.txt} ({@link EmbeddedPostgresAccess}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "spring.datasource", name = "url", havingValue = "embedded", matchIfMissing = true)
 class EmbeddedPostgresConfiguration {
 
+	@Bean
+	EmbeddedPostgresAccess embeddedPostgresAccess(StudioProperties properties) throws IOException {
+		return EmbeddedPostgresAccess.forDataDir(properties.dataDir());
+	}
+
 	@Bean(destroyMethod = "close")
-	EmbeddedPostgres embeddedPostgres(StudioProperties properties) throws IOException {
+	EmbeddedPostgres embeddedPostgres(StudioProperties properties, EmbeddedPostgresAccess access) throws IOException {
+		return start(properties, access);
+	}
+
+	/** Starts (and on first start creates) the server of {@code <data-dir>/postgres}, closed as described above. */
+	static EmbeddedPostgres start(StudioProperties properties, EmbeddedPostgresAccess access) throws IOException {
 		Path dataDirectory = properties.dataDir().resolve("postgres").toAbsolutePath();
 		Files.createDirectories(dataDirectory);
-		return EmbeddedPostgres.builder()
+		return access.applyTo(EmbeddedPostgres.builder())
 			.setDataDirectory(dataDirectory)
 			.setCleanDataDirectory(false)
 			.setPort(properties.embeddedPostgresPort())
@@ -40,10 +53,11 @@ class EmbeddedPostgresConfiguration {
 	}
 
 	@Bean
-	DataSource dataSource(EmbeddedPostgres postgres) {
+	DataSource dataSource(EmbeddedPostgres postgres, EmbeddedPostgresAccess access) {
 		var dataSource = new HikariDataSource();
-		dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-		dataSource.setUsername("postgres");
+		dataSource.setJdbcUrl(EmbeddedPostgresAccess.jdbcUrl(postgres));
+		dataSource.setUsername(EmbeddedPostgresAccess.SUPERUSER);
+		dataSource.setPassword(access.password());
 		dataSource.setPoolName("embedded-postgres");
 		dataSource.setMaximumPoolSize(12);
 		return dataSource;

@@ -17,7 +17,7 @@ import dev.vlmr1.studio.run.ClaimedRun;
 import dev.vlmr1.studio.run.RunId;
 import dev.vlmr1.studio.run.RunManagement;
 import dev.vlmr1.studio.run.RunState;
-import dev.vlmr1.studio.web.StudioProperties;
+import dev.vlmr1.studio.web.TestModels;
 import dev.vlmr1.studio.web.TestUsers.TestUser;
 
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -47,9 +47,7 @@ final class ComparisonSeeds {
 		this.runs = context.getBean(RunManagement.class);
 		this.catalog = context.getBean(ModelCatalog.class);
 		Path fixture = Path.of("src/test/resources/fixtures/qwen2_5_vl_tiny");
-		this.checkpoint = Files.createDirectories(context.getBean(StudioProperties.class)
-			.dataDir()
-			.toAbsolutePath()
+		this.checkpoint = Files.createDirectories(TestModels.importRoot(context)
 			.resolve("compare-" + UUID.randomUUID())
 			.resolve("tiny"));
 		for (String file : new String[] { "config.json", "model.safetensors" }) {

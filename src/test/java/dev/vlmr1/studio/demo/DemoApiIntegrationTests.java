@@ -42,6 +42,7 @@ import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.image.ProcessedImages;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.web.StudioProperties;
+import dev.vlmr1.studio.web.TestModels;
 import dev.vlmr1.studio.web.TestUsers;
 import dev.vlmr1.studio.web.TestUsers.TestUser;
 
@@ -90,7 +91,7 @@ class DemoApiIntegrationTests {
 	void setUp() throws Exception {
 		http = new DemoHttp(port);
 		alice = new TestUsers(context).create("alice");
-		root = studio.dataDir().toAbsolutePath().resolve("demo-models-" + UUID.randomUUID());
+		root = TestModels.importRoot(context).resolve("demo-models-" + UUID.randomUUID());
 	}
 
 	@Test

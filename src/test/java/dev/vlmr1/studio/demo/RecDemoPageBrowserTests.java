@@ -23,6 +23,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
 import dev.vlmr1.studio.web.StudioProperties;
+import dev.vlmr1.studio.web.TestModels;
 import dev.vlmr1.studio.web.TestUsers;
 import dev.vlmr1.studio.web.TestUsers.TestUser;
 
@@ -56,7 +57,7 @@ class RecDemoPageBrowserTests {
 		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "Chromium is not installed");
 		TestUser alice = new TestUsers(context).create("alice");
 		Path dir = DemoHttp.copyTinyCheckpoint(
-				studio.dataDir().toAbsolutePath().resolve("browser-models-" + UUID.randomUUID()).resolve("tiny"));
+				TestModels.importRoot(context).resolve("browser-models-" + UUID.randomUUID()).resolve("tiny"));
 		long model = new DemoHttp(port).register(alice.bearer(), "tiny-browser", dir);
 		Path image = DemoHttp.FIXTURES.resolve("images/h_150x95.png").toAbsolutePath();
 
@@ -113,7 +114,7 @@ class RecDemoPageBrowserTests {
 		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "Chromium is not installed");
 		TestUser bob = new TestUsers(context).create("bob");
 		Path dir = DemoHttp.copyTinyCheckpoint(
-				studio.dataDir().toAbsolutePath().resolve("browser-models-" + UUID.randomUUID()).resolve("tiny"));
+				TestModels.importRoot(context).resolve("browser-models-" + UUID.randomUUID()).resolve("tiny"));
 		long model = new DemoHttp(port).register(bob.bearer(), "tiny-ovd-browser", dir);
 		WebDriver browser = chromium();
 		try {

@@ -47,7 +47,7 @@ class RunCheckpointRegistrationTests extends RunTestSupport {
 		drainQueue();
 		RunId id = queuedRun(alice);
 		UUID lease = runs.claimNext("w").orElseThrow().leaseToken();
-		Path dir = copyCheckpoint(studio.dataDir().toAbsolutePath().resolve("runs-" + UUID.randomUUID()).resolve("step-2"));
+		Path dir = copyCheckpoint(runDirectory(studio, id).resolve("step-2"));
 
 		runs.recordCheckpoint(id, lease, 2, dir.toString());
 
@@ -81,10 +81,10 @@ class RunCheckpointRegistrationTests extends RunTestSupport {
 		drainQueue();
 		RunId id = queuedRun(alice);
 		UUID lease = runs.claimNext("w").orElseThrow().leaseToken();
-		Path partial = copyCheckpoint(studio.dataDir().toAbsolutePath().resolve("runs-" + UUID.randomUUID()).resolve("step-1"));
+		Path partial = copyCheckpoint(runDirectory(studio, id).resolve("step-1"));
 		Files.delete(partial.resolve("tokenizer.json"));
 		runs.recordCheckpoint(id, lease, 1, partial.toString());
-		// complete, but outside the catalog's allowed roots (the data directory)
+		// complete, but outside the run's own artifact directory
 		Path outside = copyCheckpoint(Files.createTempDirectory("outside-roots").resolve("step-3"));
 		runs.recordCheckpoint(id, lease, 3, outside.toString());
 		runs.recordCheckpoint(id, lease, 4, "relative/step-4");
@@ -109,11 +109,16 @@ class RunCheckpointRegistrationTests extends RunTestSupport {
 		drainQueue();
 		RunId id = queuedRun(newUser(false));
 		runs.claimNext("w").orElseThrow();
-		Path dir = copyCheckpoint(studio.dataDir().toAbsolutePath().resolve("runs-" + UUID.randomUUID()).resolve("step-5"));
+		Path dir = copyCheckpoint(runDirectory(studio, id).resolve("step-5"));
 		assertThatThrownBy(() -> runs.recordCheckpoint(id, UUID.randomUUID(), 5, dir.toString()))
 			.isInstanceOf(LeaseLostException.class);
 		assertThat(runs.checkpoints(id)).isEmpty();
 		assertThat(modelsOfRun(id)).isZero();
+	}
+
+	/** Where a run's worker writes its checkpoints, the only place the catalog registers them from. */
+	static Path runDirectory(StudioProperties studio, RunId run) {
+		return studio.artifactsDir().toAbsolutePath().resolve("runs").resolve(Long.toString(run.value()));
 	}
 
 	static Path copyCheckpoint(Path target) throws Exception {

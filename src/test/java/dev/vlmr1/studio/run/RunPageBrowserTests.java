@@ -65,7 +65,7 @@ public class RunPageBrowserTests extends RunTestSupport {
 				Map.of("format", 1.0, "iou", 0.1), 1.1, 0.75, List.of(RolloutBox.of(80, 15, 140, 85)),
 				List.of(RolloutBox.of(10, 10, 60, 80)))));
 		Path checkpoint = RunCheckpointRegistrationTests
-			.copyCheckpoint(studio.dataDir().toAbsolutePath().resolve("runs-" + UUID.randomUUID()).resolve("step-3"));
+			.copyCheckpoint(RunCheckpointRegistrationTests.runDirectory(studio, id).resolve("step-3"));
 		runs.recordCheckpoint(id, lease, 3, checkpoint.toString());
 		Long modelId = checkpointModel(id, 3);
 		assertThat(modelId).isNotNull();
@@ -119,7 +119,7 @@ public class RunPageBrowserTests extends RunTestSupport {
 			runs.recordRollouts(id, lease, 4, List.of(new RolloutSampleRecord("Where is the square?", List.of(sha),
 					"<answer>step four</answer>", Map.of("iou", 0.5), 0.5, -0.25, List.of(), List.of(RolloutBox.of(1, 1, 20, 20)))));
 			Path next = RunCheckpointRegistrationTests
-				.copyCheckpoint(studio.dataDir().toAbsolutePath().resolve("runs-" + UUID.randomUUID()).resolve("step-4"));
+				.copyCheckpoint(RunCheckpointRegistrationTests.runDirectory(studio, id).resolve("step-4"));
 			runs.recordCheckpoint(id, lease, 4, next.toString());
 			wait.until(ExpectedConditions.textToBe(By.id("run-step"), "step 4 / 10"));
 			wait.until(ExpectedConditions.attributeToBe(By.id("gallery"), "data-step", "4"));

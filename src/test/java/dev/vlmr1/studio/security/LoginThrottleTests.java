@@ -66,4 +66,25 @@ class LoginThrottleTests {
 		assertThat(throttle.retryAfter("alice")).isZero();
 	}
 
+	@Test
+	void everySpellingOfANameSharesOneCount() {
+		for (int i = 0; i < LoginThrottle.MAX_FAILURES; i++) {
+			throttle.recordFailure("alice");
+		}
+		for (String spelling : new String[] { "alice ", " alice", "ALICE", " Alice\t", "alice\n", "alice\u00a0",
+				"alice\u0001", "\uff41\uff4c\uff49\uff43\uff45", "alice\u200b" }) {
+			assertThat(throttle.retryAfter(spelling)).as("'%s' is alice", spelling).isPositive();
+		}
+		assertThat(throttle.retryAfter("alice2")).isZero();
+	}
+
+	@Test
+	void failuresUnderAnySpellingCountTowardsTheSameName() {
+		String[] spellings = { "bob ", "BOB", " Bob", "\uff42\uff4f\uff42", "bob\r\n" };
+		for (String spelling : spellings) {
+			throttle.recordFailure(spelling);
+		}
+		assertThat(throttle.retryAfter("bob")).isPositive();
+	}
+
 }

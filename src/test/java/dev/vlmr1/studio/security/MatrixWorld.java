@@ -20,7 +20,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.AbstractMockHttpServletRequestBuilder;
 
 import dev.vlmr1.studio.catalog.ModelCatalog;
-import dev.vlmr1.studio.web.StudioProperties;
+import dev.vlmr1.studio.web.TestModels;
 import dev.vlmr1.studio.web.TestUsers;
 import dev.vlmr1.studio.web.TestUsers.TestUser;
 
@@ -86,8 +86,7 @@ final class MatrixWorld {
 		long revokedId = tokens.list(alice.user()).stream().filter(t -> aliceRevoked.contains(t.prefix())).findFirst()
 			.orElseThrow().id();
 		tokens.revoke(alice.user(), revokedId);
-		checkpoint = context.getBean(StudioProperties.class).dataDir().toAbsolutePath()
-			.resolve("authz-" + UUID.randomUUID()).resolve("tiny");
+		checkpoint = TestModels.importRoot(context).resolve("authz-" + UUID.randomUUID()).resolve("tiny");
 		Files.createDirectories(checkpoint);
 		for (String file : CHECKPOINT_FILES) {
 			Files.copy(Path.of("src/test/resources/fixtures/qwen2_5_vl_tiny", file), checkpoint.resolve(file));
@@ -124,7 +123,7 @@ final class MatrixWorld {
 	/** A new object of {@code kind} owned by {@code owner}, made through the production code. */
 	long create(MatrixResource kind, TestUser owner) throws Exception {
 		return switch (kind) {
-			case MODEL -> models.register(owner.user().id(), "m-" + unique(), checkpoint.toString(), null).id();
+			case MODEL -> models.register(owner.user(), "m-" + unique(), checkpoint.toString()).id();
 			case REWARD_CONFIG -> postForId(owner, "/api/reward-configs",
 					AuthorizationMatrix.REWARD_CONFIG_BODY.replace("${unique}", unique()));
 			case RUN -> {
