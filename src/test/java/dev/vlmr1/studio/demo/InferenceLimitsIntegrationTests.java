@@ -35,6 +35,7 @@ import dev.vlmr1.studio.model.ChatTemplate;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.web.StudioProperties;
+import dev.vlmr1.studio.web.TestModels;
 import dev.vlmr1.studio.web.TestUsers;
 import dev.vlmr1.studio.web.TestUsers.TestUser;
 
@@ -83,7 +84,7 @@ class InferenceLimitsIntegrationTests {
 	void setUp() throws Exception {
 		http = new DemoHttp(port);
 		alice = new TestUsers(context).create("alice");
-		dir = DemoHttp.copyTinyCheckpoint(studio.dataDir().toAbsolutePath().resolve("limits-" + UUID.randomUUID()));
+		dir = DemoHttp.copyTinyCheckpoint(TestModels.importRoot(context).resolve("limits-" + UUID.randomUUID()));
 		model = "tiny-limits-" + UUID.randomUUID();
 		modelId = http.register(alice.bearer(), model, dir);
 		dataUri = "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(IMAGE));
