@@ -11,6 +11,11 @@ import dev.vlmr1.studio.model.lora.Projection;
  */
 record LinearLayer(Projection projection) {
 
+	/** A layer of given weights that carries no name (tests of single blocks). */
+	LinearLayer(NDArray weight, NDArray bias) {
+		this(new Projection("", weight, bias));
+	}
+
 	/** Loads {@code prefix.weight} [out, in] and {@code prefix.bias} [out]. */
 	static LinearLayer load(Parameters params, String prefix, int in, int out) {
 		return new LinearLayer(params.linear(prefix, in, out, true));
