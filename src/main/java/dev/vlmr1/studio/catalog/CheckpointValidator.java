@@ -24,10 +24,18 @@ import dev.vlmr1.studio.web.ApiProblem;
  * is {@code qwen2_vl} or {@code qwen2_5_vl} (the {@code text_config.model_type} is {@code *_text} in transformers 5
  * configs and is not what names the architecture), and safetensors weights: {@code model.safetensors} or an index
  * whose every shard is present. Each failure is a 400 problem naming the offending field.
+ *
+ * <p>A PEFT LoRA adapter directory ({@code adapter_config.json} + {@code adapter_model.safetensors}, as LoRA runs
+ * checkpoint) is a model too: its {@code base_model_name_or_path} (absolute, or relative to the adapter) must be a
+ * full checkpoint that passes the same checks, and the model loads as that base with the adapter on top.
  */
 final class CheckpointValidator {
 
 	static final Set<String> MODEL_TYPES = Set.of("qwen2_vl", "qwen2_5_vl");
+
+	static final String ADAPTER_CONFIG = "adapter_config.json";
+
+	static final String ADAPTER_WEIGHTS = "adapter_model.safetensors";
 
 	private static final long MAX_JSON_BYTES = 16L * 1024 * 1024;
 
@@ -60,9 +68,45 @@ final class CheckpointValidator {
 
 	ValidCheckpoint validate(String rawPath) {
 		Path directory = resolveDirectory(rawPath);
+		if (Files.exists(directory.resolve(ADAPTER_CONFIG))) {
+			return validateAdapter(directory);
+		}
 		String modelType = readModelType(directory);
 		checkWeights(directory);
 		return new ValidCheckpoint(directory, modelType);
+	}
+
+	private ValidCheckpoint validateAdapter(Path directory) {
+		JsonNode config = readJson(insideRoots(directory.resolve(ADAPTER_CONFIG), ADAPTER_CONFIG), ADAPTER_CONFIG);
+		JsonNode peftType = config.get("peft_type");
+		if (peftType == null || !"LORA".equals(peftType.isString() ? peftType.stringValue() : "")) {
+			throw invalid("peft_type", ADAPTER_CONFIG + " must have peft_type LORA");
+		}
+		Path weights = directory.resolve(ADAPTER_WEIGHTS);
+		if (!Files.exists(weights)) {
+			throw invalid("weights", "no adapter weights: expected " + ADAPTER_WEIGHTS);
+		}
+		checkSafetensors(weights);
+		JsonNode base = config.get("base_model_name_or_path");
+		if (base == null || !base.isString() || base.stringValue().isBlank()) {
+			throw invalid("base_model_name_or_path", ADAPTER_CONFIG + " names no base_model_name_or_path");
+		}
+		Path basePath;
+		try {
+			basePath = directory.resolve(base.stringValue()).normalize();
+		}
+		catch (InvalidPathException ex) {
+			throw invalid("base_model_name_or_path", "base_model_name_or_path is not a valid file system path");
+		}
+		if (Files.exists(basePath.resolve(ADAPTER_CONFIG))) {
+			throw invalid("base_model_name_or_path", "the base of an adapter must be a full checkpoint, not an adapter");
+		}
+		try {
+			return new ValidCheckpoint(directory, validate(basePath.toString()).modelType());
+		}
+		catch (ApiProblem ex) {
+			throw invalid("base_model_name_or_path", "base model " + base.stringValue() + ": " + ex.getMessage());
+		}
 	}
 
 	private Path resolveDirectory(String rawPath) {
