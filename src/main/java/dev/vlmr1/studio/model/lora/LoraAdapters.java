@@ -45,6 +45,9 @@ public final class LoraAdapters {
 
 	private boolean training;
 
+	/** Whether exactly the layers {@code config.targets()} selects carry adapters (not an arbitrary subset). */
+	private boolean targetsArePreset;
+
 	private LoraAdapters(LoraConfig config) {
 		this.config = config;
 	}
@@ -59,7 +62,9 @@ public final class LoraAdapters {
 	 */
 	public static LoraAdapters attach(Map<String, Projection> projections, NDManager manager, LoraConfig config,
 			TensorSource source) {
-		return attach(projections, manager, config, source, config.targets()::matches);
+		LoraAdapters adapters = attach(projections, manager, config, source, config.targets()::matches);
+		adapters.targetsArePreset = true;
+		return adapters;
 	}
 
 	/**
@@ -124,6 +129,14 @@ public final class LoraAdapters {
 	/** The layers that carry adapters, by released module name. */
 	public Collection<Projection> targets() {
 		return Collections.unmodifiableCollection(targets.values());
+	}
+
+	/**
+	 * Whether the adapted layers are exactly those {@code config().targets()} selects; false for an adapter read from
+	 * a file, which may cover any subset of layers.
+	 */
+	public boolean targetsArePreset() {
+		return targetsArePreset;
 	}
 
 	/** Whether the adapters add their output (the default); see {@link #disabled()}. */

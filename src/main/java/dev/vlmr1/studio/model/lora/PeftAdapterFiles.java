@@ -107,7 +107,14 @@ public final class PeftAdapterFiles {
 		json.put("r", config.r());
 		json.putObject("rank_pattern");
 		json.putNull("revision");
-		json.put("target_modules", config.targets().peftPattern());
+		if (adapters.targetsArePreset()) {
+			json.put("target_modules", config.targets().peftPattern());
+		}
+		else {
+			// PEFT matches a list entry equal to a module's full name: exactly the adapted layers
+			var modules = json.putArray("target_modules");
+			adapters.targets().forEach((p) -> modules.add(hfModuleName(p.module())));
+		}
 		json.put("task_type", "CAUSAL_LM");
 		json.put("use_dora", false);
 		json.put("use_rslora", config.rsLora());
@@ -188,19 +195,20 @@ public final class PeftAdapterFiles {
 		return path;
 	}
 
+	/** transformers' module path in its newer layout for a released module or tensor name. */
+	static String hfModuleName(String released) {
+		if (released.startsWith("visual.")) {
+			return "model." + released;
+		}
+		if (released.startsWith("model.")) {
+			return "model.language_model." + released.substring("model.".length());
+		}
+		throw new IllegalArgumentException("not a Qwen-VL adapter name: " + released);
+	}
+
 	/** PEFT's name for an adapter tensor in released naming: the newer transformers module layout. */
 	public static String peftName(String released) {
-		String name;
-		if (released.startsWith("visual.")) {
-			name = "model." + released;
-		}
-		else if (released.startsWith("model.")) {
-			name = "model.language_model." + released.substring("model.".length());
-		}
-		else {
-			throw new IllegalArgumentException("not a Qwen-VL adapter name: " + released);
-		}
-		return PREFIX + name;
+		return PREFIX + hfModuleName(released);
 	}
 
 	/** The released name of a PEFT tensor name in either transformers layout. */

@@ -3,11 +3,15 @@ package dev.vlmr1.studio.model.lora;
 import java.nio.file.Path;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.vlmr1.studio.model.FixtureTensors;
 import dev.vlmr1.studio.model.ModelInputs;
 import dev.vlmr1.studio.model.QwenVlModel;
+import dev.vlmr1.studio.model.safetensors.SafetensorsReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +23,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PeftFixtureTests {
 
 	static final Path ADAPTER = FixtureTensors.ROOT.resolve("qwen2_5_vl_tiny/peft_lora/adapter");
+
+	@Test
+	void anAdapterReadFromAFileIsWrittenBackWithItsExactLayers(@TempDir Path dir) throws Exception {
+		try (QwenVlModel model = QwenVlModel.load(ADAPTER)) {
+			assertThat(model.lora().targetsArePreset()).isFalse();
+			PeftAdapterFiles.write(dir, model.lora(), "../..");
+		}
+		JsonNode targets = new ObjectMapper().readTree(dir.resolve(PeftAdapterFiles.CONFIG).toFile()).get("target_modules");
+		// peft's list names leaf modules (q_proj, qkv, …); written back as full names, it selects the same 30 layers
+		assertThat(targets.isArray()).isTrue();
+		assertThat(targets).hasSize(30);
+		assertThat(targets.toString()).contains("\"model.visual.blocks.0.attn.qkv\"")
+			.contains("\"model.language_model.layers.1.mlp.down_proj\"");
+		try (var reader = SafetensorsReader.open(dir.resolve(PeftAdapterFiles.WEIGHTS));
+				var original = SafetensorsReader.open(ADAPTER.resolve(PeftAdapterFiles.WEIGHTS))) {
+			assertThat(reader.names()).isEqualTo(original.names());
+			for (String name : original.names()) {
+				assertThat(reader.floats(name)).as(name).containsExactly(original.floats(name));
+			}
+		}
+	}
 
 	@Test
 	void adapterWrittenByPeftGivesPeftsLogits() {
