@@ -24,6 +24,7 @@ final class Cli {
 	static {
 		COMMANDS.put("forward", ModelCommands::forward);
 		COMMANDS.put("infer", ModelCommands::infer);
+		COMMANDS.put("merge-lora", ModelCommands::mergeLora);
 		COMMANDS.put("synth", (args) -> TinyModelCommands.synth(args, System.out));
 		COMMANDS.put("create-tiny-model", (args) -> TinyModelCommands.createTinyModel(args, System.out));
 		COMMANDS.put("grpo-step", GrpoStepCommand::run);

@@ -30,6 +30,11 @@ import dev.vlmr1.studio.web.ApiProblem;
  * <p>What lies outside the roots is out of the caller's reach, so a path or file outside them is reported exactly
  * like a missing one, and no message names an absolute server path: the answers reveal nothing about the server's
  * file system beyond the roots.
+ *
+ * <p>A PEFT LoRA adapter directory ({@code adapter_config.json} + {@code adapter_model.safetensors}, as LoRA runs
+ * checkpoint) is a model too. Its {@code base_model_name_or_path} (absolute, or relative to the adapter) must be a
+ * full checkpoint that passes the same checks, under the same roots or exactly one of the caller's own models (a
+ * LoRA run's base is the model it trained from); the model loads as that base with the adapter on top.
  */
 final class CheckpointValidator {
 
@@ -38,6 +43,10 @@ final class CheckpointValidator {
 	private static final long MAX_JSON_BYTES = 16L * 1024 * 1024;
 
 	private static final JsonMapper JSON = JsonMapper.shared();
+
+	static final String ADAPTER_CONFIG = "adapter_config.json";
+
+	static final String ADAPTER_WEIGHTS = "adapter_model.safetensors";
 
 	/** A directory that passed every check. */
 	record ValidCheckpoint(Path directory, String modelType) {
@@ -48,6 +57,8 @@ final class CheckpointValidator {
 	private final List<Path> excluded;
 
 	private final String noDirectory;
+
+	private final String rootsName;
 
 	/**
 	 * @param roots where checkpoints may be; each is resolved to its real path on every validation (a root created
@@ -60,6 +71,7 @@ final class CheckpointValidator {
 		this.roots = roots.stream().map(root -> root.toAbsolutePath().normalize()).toList();
 		this.excluded = excluded.stream().map(dir -> dir.toAbsolutePath().normalize()).toList();
 		this.noDirectory = "no checkpoint directory at this path within " + rootsName;
+		this.rootsName = rootsName;
 	}
 
 	CheckpointValidator(List<Path> roots, String rootsName) {
@@ -71,11 +83,64 @@ final class CheckpointValidator {
 	}
 
 	ValidCheckpoint validate(String rawPath) {
+		return validate(rawPath, List.of());
+	}
+
+	/**
+	 * @param ownModels directories of the caller's own registered models: besides the roots, where an adapter's base
+	 * may be
+	 */
+	ValidCheckpoint validate(String rawPath, List<Path> ownModels) {
 		List<Path> realRoots = realRoots();
 		Path directory = resolveDirectory(rawPath, realRoots);
+		if (withinRoots(directory.resolve(ADAPTER_CONFIG), realRoots).isPresent()) {
+			return validateAdapter(directory, realRoots, ownModels);
+		}
+		return validateFull(directory, realRoots);
+	}
+
+	private ValidCheckpoint validateFull(Path directory, List<Path> realRoots) {
 		String modelType = readModelType(directory, realRoots);
 		checkWeights(directory, realRoots);
 		return new ValidCheckpoint(directory, modelType);
+	}
+
+	private ValidCheckpoint validateAdapter(Path directory, List<Path> realRoots, List<Path> ownModels) {
+		JsonNode config = readJson(withinRoots(directory.resolve(ADAPTER_CONFIG), realRoots).orElseThrow(), ADAPTER_CONFIG);
+		JsonNode peftType = config.get("peft_type");
+		if (peftType == null || !"LORA".equals(peftType.isString() ? peftType.stringValue() : "")) {
+			throw invalid("peft_type", ADAPTER_CONFIG + " must have peft_type LORA");
+		}
+		Path weights = withinRoots(directory.resolve(ADAPTER_WEIGHTS), realRoots)
+			.orElseThrow(() -> invalid("weights", "no adapter weights: expected " + ADAPTER_WEIGHTS));
+		checkSafetensors(weights, ADAPTER_WEIGHTS);
+		JsonNode base = config.get("base_model_name_or_path");
+		if (base == null || !base.isString() || base.stringValue().isBlank()) {
+			throw invalid("base_model_name_or_path", ADAPTER_CONFIG + " names no base_model_name_or_path");
+		}
+		Path basePath;
+		try {
+			basePath = directory.resolve(base.stringValue()).normalize();
+		}
+		catch (InvalidPathException ex) {
+			throw invalid("base_model_name_or_path", "base_model_name_or_path is not a valid file system path");
+		}
+		// the base is read like the adapter: within the roots, or exactly one of the caller's own models
+		List<Path> baseRoots = new ArrayList<>(realRoots);
+		realPath(basePath).filter(real -> ownModels.stream().map(m -> realPath(m).orElse(null)).anyMatch(real::equals))
+			.ifPresent(baseRoots::add);
+		Path baseDirectory = withinRoots(basePath, baseRoots).filter(Files::isDirectory)
+			.orElseThrow(() -> invalid("base_model_name_or_path",
+					"the adapter's base is not a checkpoint within " + rootsName + " nor one of your models"));
+		if (Files.exists(baseDirectory.resolve(ADAPTER_CONFIG))) {
+			throw invalid("base_model_name_or_path", "the base of an adapter must be a full checkpoint, not an adapter");
+		}
+		try {
+			return new ValidCheckpoint(directory, validateFull(baseDirectory, baseRoots).modelType());
+		}
+		catch (ApiProblem ex) {
+			throw invalid("base_model_name_or_path", "base model: " + ex.getMessage());
+		}
 	}
 
 	private List<Path> realRoots() {

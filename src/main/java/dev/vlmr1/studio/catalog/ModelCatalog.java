@@ -86,7 +86,9 @@ public class ModelCatalog {
 		if (trimmed.isEmpty() || trimmed.length() > 200) {
 			throw ApiProblem.badRequest("model-invalid", "name must be 1 to 200 characters").with("field", "name");
 		}
-		CheckpointValidator.ValidCheckpoint checkpoint = validator.validate(path);
+		List<Path> ownModels = models.findByOwnerIdOrderByIdDesc(ownerId).stream().map(m -> Path.of(m.toCatalogModel().path()))
+			.toList();
+		CheckpointValidator.ValidCheckpoint checkpoint = validator.validate(path, ownModels);
 		if (models.existsByOwnerIdAndName(ownerId, trimmed)) {
 			throw ApiProblem.conflict("model-exists", "a model named '" + trimmed + "' is already registered")
 				.with("field", "name");

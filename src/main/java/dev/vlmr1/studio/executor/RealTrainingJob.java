@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.run.RunAlarm;
 import dev.vlmr1.studio.run.RunDetails;
@@ -69,7 +70,9 @@ final class RealTrainingJob implements TrainingJob {
 		String template = GrpoConfig.promptTemplate(common == null ? List.of() : List.of(common));
 		Map<String, Object> hp = session.hyperparameters();
 		int saveSteps = Math.max(1, TrainerConfigs.integer(hp, "save_steps", 100));
-		Path weights = session.resumeDir() != null ? session.resumeDir() : model;
+		// a LoRA checkpoint holds only the adapter: the trainer's resume copies it onto the base
+		Path weights = session.resumeDir() != null && !PeftAdapterFiles.isAdapter(session.resumeDir())
+				? session.resumeDir() : model;
 		session.log("loading " + run.type() + " policy from " + weights + " (" + samples.size() + " samples)");
 		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(weights)) {
 			ImageProcessor images = ImageProcessor.fromCheckpoint(model);
@@ -98,7 +101,8 @@ final class RealTrainingJob implements TrainingJob {
 			else if (run.type() == RunType.GRPO) {
 				GrpoConfig config = TrainerConfigs.grpo(hp, template);
 				RewardScorer rewards = rewards();
-				reference = config.beta() > 0 ? Policy.load(model) : null;
+				// under LoRA the reference is the policy with its adapters off, not a second copy
+				reference = config.beta() > 0 && config.lora() == null ? Policy.load(model) : null;
 				total = config.totalSteps(samples.size());
 				GrpoTrainer trainer = new GrpoTrainer(new GrpoTrainer.Setup(policy, reference, tokenizer, images, rewards,
 						samples, sink, model, outputDir), config);

@@ -2,6 +2,10 @@ package dev.vlmr1.studio.executor;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.vlmr1.studio.model.lora.LoraConfig;
+import dev.vlmr1.studio.model.lora.LoraTargets;
 import dev.vlmr1.studio.train.GrpoConfig;
 import dev.vlmr1.studio.train.LossType;
 import dev.vlmr1.studio.train.LrSchedule;
@@ -49,6 +53,7 @@ final class TrainerConfigs {
 				.seed(integer(hp, "seed", 42))
 				.saveSteps(integer(hp, "save_steps", 100))
 				.promptTemplate(promptTemplate)
+				.lora(lora(hp))
 				.build();
 		}
 		catch (IllegalArgumentException ex) {
@@ -63,11 +68,24 @@ final class TrainerConfigs {
 					number(hp, "warmup_ratio", 0), number(hp, "weight_decay", 0), number(hp, "max_grad_norm", 1.0),
 					integer(hp, "per_device_train_batch_size", 1), integer(hp, "gradient_accumulation_steps", 1),
 					epochs(hp), Math.max(0, integer(hp, "max_steps", 0)), flag(hp, "freeze_vision"),
-					integer(hp, "seed", 42), integer(hp, "save_steps", 100), promptTemplate);
+					integer(hp, "seed", 42), integer(hp, "save_steps", 100), promptTemplate, lora(hp));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new TrainingFailure(FailureKind.SETUP, "invalid SFT configuration: " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * LoRA adapters when {@code lora_r} &gt; 0 (rank, {@code lora_alpha}, {@code lora_dropout}, the
+	 * {@code lora_target_modules} preset), else null: full fine-tuning.
+	 */
+	static @Nullable LoraConfig lora(Map<String, Object> hp) {
+		int r = integer(hp, "lora_r", 0);
+		if (r <= 0) {
+			return null;
+		}
+		return new LoraConfig(r, number(hp, "lora_alpha", 128), number(hp, "lora_dropout", 0.05),
+				LoraTargets.preset(text(hp, "lora_target_modules", "decoder")));
 	}
 
 	/** Whole passes over the data; a fractional {@code num_train_epochs} rounds up. */

@@ -11,7 +11,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import ai.djl.engine.Engine;
+
 import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.lora.LoraExport;
+import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
+import dev.vlmr1.studio.model.safetensors.DType;
 import dev.vlmr1.studio.model.image.ProcessedImages;
 import dev.vlmr1.studio.model.safetensors.SafetensorsException;
 import dev.vlmr1.studio.model.safetensors.SafetensorsReader;
@@ -27,6 +32,36 @@ import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 public final class ModelCommands {
 
 	private ModelCommands() {
+	}
+
+	/**
+	 * {@code merge-lora --adapter DIR --out DIR [--base DIR] [--dtype f32|bf16|f16]}: merges a PEFT adapter into its
+	 * base (the one {@code base_model_name_or_path} names, or {@code --base}) and writes a full checkpoint.
+	 */
+	public static int mergeLora(String[] args) {
+		Map<String, List<String>> options = options(args, "--adapter", "--out", "--base", "--dtype");
+		Path adapter = Path.of(single(options, "--adapter"));
+		Path out = Path.of(single(options, "--out"));
+		String dtype = options.containsKey("--dtype") ? single(options, "--dtype") : "f32";
+		DType storage = switch (dtype) {
+			case "f32" -> DType.F32;
+			case "bf16" -> DType.BF16;
+			case "f16" -> DType.F16;
+			default -> throw new IllegalArgumentException("--dtype must be f32, bf16 or f16, not " + dtype);
+		};
+		try {
+			Path base = options.containsKey("--base") ? Path.of(single(options, "--base"))
+					: PeftAdapterFiles.basePath(adapter);
+			try (QwenVlModel model = QwenVlModel.loadWithAdapter(base, adapter, Engine.getInstance().defaultDevice());
+					QwenTokenizer tokenizer = QwenTokenizer.load(base)) {
+				LoraExport.mergeAndSave(model, base, out, tokenizer.specialTokens(), storage);
+			}
+		}
+		catch (CheckpointException | SafetensorsException ex) {
+			throw new IllegalArgumentException(ex.getMessage(), ex);
+		}
+		System.out.println("wrote " + out);
+		return 0;
 	}
 
 	/**

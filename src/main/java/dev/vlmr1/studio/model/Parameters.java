@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import dev.vlmr1.studio.model.lora.Projection;
+
 /**
  * Every trainable tensor of a model, keyed by its released Hugging Face name ({@code visual.blocks.0.attn.qkv.weight},
  * {@code model.layers.3.mlp.up_proj.weight}). Components load their tensors through {@link #load}, so the model's
@@ -20,6 +22,8 @@ public final class Parameters {
 	private final TensorSource source;
 
 	private final Map<String, NDArray> byName = new LinkedHashMap<>();
+
+	private final Map<String, Projection> projections = new LinkedHashMap<>();
 
 	public Parameters(NDManager manager, TensorSource source) {
 		this.manager = manager;
@@ -35,6 +39,22 @@ public final class Parameters {
 		array.setName(name);
 		byName.put(name, array);
 		return array;
+	}
+
+	/**
+	 * Loads a linear layer: {@code module.weight} [out, in] and, with {@code bias}, {@code module.bias} [out]. The
+	 * layer is registered by module name, so LoRA adapters can be attached to it later.
+	 */
+	public Projection linear(String module, long in, long out, boolean bias) {
+		NDArray weight = load(module + ".weight", out, in);
+		Projection projection = new Projection(module, weight, bias ? load(module + ".bias", out) : null);
+		projections.put(module, projection);
+		return projection;
+	}
+
+	/** Every linear layer loaded through {@link #linear}, by released module name, in load order. */
+	public Map<String, Projection> projections() {
+		return Collections.unmodifiableMap(projections);
 	}
 
 	/** Registers a tensor under a second name without copying (tied embeddings: {@code lm_head} = embeddings). */

@@ -16,6 +16,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.model.lora.LoraAdapters;
+import dev.vlmr1.studio.model.lora.LoraConfig;
+import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
 import dev.vlmr1.studio.model.text.KvCache;
 import dev.vlmr1.studio.model.text.RopeIndex;
 import dev.vlmr1.studio.model.text.TextModel;
@@ -44,6 +47,8 @@ public final class QwenVlModel implements AutoCloseable {
 
 	private final RopeIndex.Tokens ropeTokens;
 
+	private @Nullable LoraAdapters lora;
+
 	private QwenVlModel(QwenVlConfig config, Parameters parameters, TextModel text, VisionTransformer vision) {
 		this.config = config;
 		this.parameters = parameters;
@@ -58,12 +63,45 @@ public final class QwenVlModel implements AutoCloseable {
 		return load(dir, Engine.getInstance().defaultDevice());
 	}
 
+	/**
+	 * Loads a checkpoint directory, or a PEFT adapter directory ({@code adapter_config.json}) on top of the base its
+	 * {@code base_model_name_or_path} names (a path, absolute or relative to the adapter).
+	 */
 	public static QwenVlModel load(Path dir, Device device) {
 		if (!Files.isDirectory(dir)) {
 			throw new CheckpointException(dir + ": not a checkpoint directory");
 		}
+		if (PeftAdapterFiles.isAdapter(dir)) {
+			return loadWithAdapter(PeftAdapterFiles.basePath(dir), dir, device);
+		}
 		try (Weights weights = Weights.open(dir)) {
 			return load(QwenVlConfig.load(dir), weights, device);
+		}
+	}
+
+	/**
+	 * Loads a base checkpoint and attaches the PEFT adapter in {@code adapterDir} (whatever base it names).
+	 * @throws CheckpointException if the adapter is unreadable or covers layers the base does not have
+	 */
+	public static QwenVlModel loadWithAdapter(Path baseDir, Path adapterDir, Device device) {
+		if (PeftAdapterFiles.isAdapter(baseDir)) {
+			throw new CheckpointException(baseDir + ": the base of an adapter must be a full checkpoint, not an adapter");
+		}
+		PeftAdapterFiles.Adapter adapter = PeftAdapterFiles.read(adapterDir);
+		QwenVlModel model = load(baseDir, device);
+		try {
+			Set<String> unknown = new TreeSet<>(adapter.modules());
+			unknown.removeAll(model.parameters.projections().keySet());
+			if (!unknown.isEmpty()) {
+				throw new CheckpointException(adapterDir + ": the adapter covers layers the base model " + baseDir
+						+ " does not have: " + unknown);
+			}
+			model.attachLora(adapter.config(), adapter.source(), adapter.modules()::contains);
+			return model;
+		}
+		catch (RuntimeException ex) {
+			model.close();
+			throw ex;
 		}
 	}
 
@@ -116,6 +154,41 @@ public final class QwenVlModel implements AutoCloseable {
 	/** The manager that owns the parameters: make per-call sub-managers from it so inputs sit on the same device. */
 	public NDManager manager() {
 		return parameters.manager();
+	}
+
+	/**
+	 * Attaches LoRA adapters to the layers {@code config.targets()} selects, with values from {@code source}
+	 * ({@link LoraAdapters#peftInit} for fresh ones, or a saved adapter). The base parameters stay as they are.
+	 * @throws IllegalStateException if the model already has adapters
+	 */
+	public LoraAdapters attachLora(LoraConfig config, TensorSource source) {
+		if (lora != null) {
+			throw new IllegalStateException("the model already has LoRA adapters");
+		}
+		lora = LoraAdapters.attach(parameters.projections(), manager(), config, source);
+		return lora;
+	}
+
+	/** As {@link #attachLora(LoraConfig, TensorSource)}, on exactly the layers {@code selects} accepts. */
+	public LoraAdapters attachLora(LoraConfig config, TensorSource source, java.util.function.Predicate<String> selects) {
+		if (lora != null) {
+			throw new IllegalStateException("the model already has LoRA adapters");
+		}
+		lora = LoraAdapters.attach(parameters.projections(), manager(), config, source, selects);
+		return lora;
+	}
+
+	/** The attached LoRA adapters, or null. */
+	public @Nullable LoraAdapters lora() {
+		return lora;
+	}
+
+	/** Removes the LoRA adapters (their arrays stay on the model's manager until it closes). */
+	public void detachLora() {
+		if (lora != null) {
+			lora.detach();
+			lora = null;
+		}
 	}
 
 	public TextModel text() {

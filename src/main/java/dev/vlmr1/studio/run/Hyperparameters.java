@@ -52,8 +52,11 @@ final class Hyperparameters {
 			integer("eval_batch_size", 4, 1, "prompts per greedy generation batch of an evaluation"),
 			integer("eval_alarm_window", 3, 2, "K: evaluations the reward-hacking alarm looks back over"),
 			integer("lora_r", 0, 0, "LoRA rank; 0 = full fine-tuning"),
-			positive("lora_alpha", 128.0, "LoRA scaling α"),
-			number("lora_dropout", 0.05, 0, false, 1.0, "LoRA dropout"),
+			positive("lora_alpha", 128.0, "LoRA scaling α (adapter output × α / r)"),
+			number("lora_dropout", 0.05, 0, false, 1.0, "LoRA dropout on the adapters' inputs while training"),
+			choice("lora_target_modules", "decoder", List.of("decoder", "decoder_attention", "decoder_and_vision"),
+					"layers with LoRA adapters: the decoder's q/k/v/o/gate/up/down projections, only q/k/v/o, or "
+							+ "those plus the vision blocks' linears"),
 			integer("min_pixels", 3136, 1, "smallest image area fed to the model"),
 			integer("max_pixels", 12845056, 1, "largest image area fed to the model"));
 
@@ -130,6 +133,10 @@ final class Hyperparameters {
 		}
 		if ((Integer) hp.get("max_steps") == 0) {
 			found.add(error("max_steps", "must be ≥ 1, or -1 to train num_train_epochs"));
+		}
+		if ((Double) hp.get("lora_dropout") >= 1.0) {
+			found.add(error("lora_dropout", "must be < 1 (a dropout of 1 zeroes every adapter input); got "
+					+ hp.get("lora_dropout")));
 		}
 		if ((Integer) hp.get("min_pixels") > (Integer) hp.get("max_pixels")) {
 			found.add(error("min_pixels", "must be ≤ max_pixels (" + hp.get("max_pixels") + ")"));

@@ -1,5 +1,9 @@
 package dev.vlmr1.studio.train;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.vlmr1.studio.model.lora.LoraConfig;
+
 /**
  * Every setting of a GRPO run, named as TRL's {@code GRPOConfig} / VLM-R1's arguments (camel-cased), with VLM-R1's
  * defaults (GRPO.md): lr 1e-6 with linear decay and no warmup, weight decay 0, β 0.04, ε 0.2, G = 8,
@@ -16,6 +20,8 @@ package dev.vlmr1.studio.train;
  * @param saveSteps write a checkpoint every this many steps (0 = only at the end)
  * @param logRollouts completions per step passed to {@link MetricSink#onRollouts}
  * @param promptTemplate the user turn's text, with {@code {question}} replaced by the sample's question
+ * @param lora LoRA adapters to train instead of the whole model (the KL reference is then the policy with its
+ * adapters off), or null for full fine-tuning
  */
 public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, int warmupSteps, double warmupRatio,
 		double weightDecay, double adamBeta1, double adamBeta2, double adamEpsilon, double maxGradNorm, int numGenerations,
@@ -23,7 +29,7 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 		int maxCompletionLength, double temperature, int topK, double topP, double beta, double epsilon,
 		double epsilonHigh, LossType lossType, ScaleRewards scaleRewards, int numIterations,
 		boolean maskTruncatedCompletions, boolean skipZeroVarianceGroups, boolean freezeVision, long seed, int saveSteps,
-		int logRollouts, String promptTemplate) {
+		int logRollouts, String promptTemplate, @Nullable LoraConfig lora) {
 
 	/** VLM-R1's default template for counting, OVD, math and other tasks. */
 	public static final String DEFAULT_TEMPLATE = "{question} First output the thinking process in <think> </think> tags "
@@ -58,7 +64,7 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 	public static GrpoConfig defaults() {
 		return new GrpoConfig(1e-6, LrSchedule.Type.LINEAR, 0, 0.0, 0.0, 0.9, 0.999, 1e-8, 1.0, 8, 8, 1, 2, 0, 256, 1.0,
 				0, 1.0, 0.04, 0.2, 0.2, LossType.GRPO, ScaleRewards.GROUP, 1, false, false, false, 42, 0, 4,
-				DEFAULT_TEMPLATE);
+				DEFAULT_TEMPLATE, null);
 	}
 
 	/** Prompts per optimiser step. */
@@ -171,6 +177,8 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 
 		private String promptTemplate;
 
+		private @Nullable LoraConfig lora;
+
 		private Builder(GrpoConfig c) {
 			this.learningRate = c.learningRate;
 			this.lrSchedulerType = c.lrSchedulerType;
@@ -203,6 +211,7 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 			this.saveSteps = c.saveSteps;
 			this.logRollouts = c.logRollouts;
 			this.promptTemplate = c.promptTemplate;
+			this.lora = c.lora;
 		}
 
 		public Builder learningRate(double value) {
@@ -360,8 +369,14 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 			return this;
 		}
 
+		/** LoRA adapters to train, or null for full fine-tuning. */
+		public Builder lora(@Nullable LoraConfig value) {
+			this.lora = value;
+			return this;
+		}
+
 		public GrpoConfig build() {
-			return new GrpoConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, numGenerations, perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, maxCompletionLength, temperature, topK, topP, beta, epsilon, epsilonHigh, lossType, scaleRewards, numIterations, maskTruncatedCompletions, skipZeroVarianceGroups, freezeVision, seed, saveSteps, logRollouts, promptTemplate);
+			return new GrpoConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, numGenerations, perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, maxCompletionLength, temperature, topK, topP, beta, epsilon, epsilonHigh, lossType, scaleRewards, numIterations, maskTruncatedCompletions, skipZeroVarianceGroups, freezeVision, seed, saveSteps, logRollouts, promptTemplate, lora);
 		}
 
 	}

@@ -90,7 +90,7 @@ public final class GrpoStep {
 	 */
 	static Map<String, NDArray> prepareGradients(Policy policy, boolean freezeVision) {
 		Map<String, NDArray> trainable = policy.trainable(freezeVision);
-		policy.parameters().forEach((name, p) -> p.setRequiresGradient(trainable.containsKey(name)));
+		policy.allParameters().forEach((name, p) -> p.setRequiresGradient(trainable.containsKey(name)));
 		return trainable;
 	}
 

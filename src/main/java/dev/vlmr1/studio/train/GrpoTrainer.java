@@ -27,7 +27,8 @@ public final class GrpoTrainer implements AutoCloseable {
 	 * What a run needs besides its configuration.
 	 *
 	 * @param policy the model being trained (its parameters are updated in place)
-	 * @param reference a frozen copy of the initial policy, required when β &gt; 0, else null
+	 * @param reference a frozen copy of the initial policy, required when β &gt; 0 for full fine-tuning, else null;
+	 * null under LoRA, whose reference is the policy with its adapters off
 	 * @param baseModel the checkpoint directory the policy came from (config, tokenizer, preprocessor files for saves)
 	 * @param outputDir where checkpoints go, or null for none
 	 */
@@ -55,15 +56,28 @@ public final class GrpoTrainer implements AutoCloseable {
 
 	private long tokensSeen;
 
+	/** Mixed into the dropout seeds so they never coincide with the sampling seeds of the same step. */
+	private static final long DROPOUT_STREAM = 0x4C6F5241L;
+
+	/**
+	 * @throws IllegalArgumentException when β &gt; 0 without a reference for full fine-tuning, or with one under
+	 * LoRA (the policy with its adapters off is the reference: a copy would only cost memory)
+	 */
 	public GrpoTrainer(Setup setup, GrpoConfig config) {
-		if (config.beta() > 0 && setup.reference() == null) {
+		if (config.lora() != null && setup.reference() != null) {
+			throw new IllegalArgumentException("a LoRA run's KL reference is its base model with the adapters off: "
+					+ "pass no reference model");
+		}
+		if (config.lora() == null && config.beta() > 0 && setup.reference() == null) {
 			throw new IllegalArgumentException("β = " + config.beta() + " needs a reference model");
 		}
+		setup.policy().prepareLora(config.lora(), config.seed());
 		this.setup = setup;
 		this.config = config;
 		this.chat = new ChatTemplate(setup.tokenizer());
-		this.collector = new RolloutCollector(setup.policy(), config.beta() > 0 ? setup.reference() : null,
-				setup.tokenizer(), setup.rewards(), config);
+		Policy reference = config.beta() <= 0 ? null
+				: config.lora() != null ? setup.policy().withoutAdapters() : setup.reference();
+		this.collector = new RolloutCollector(setup.policy(), reference, setup.tokenizer(), setup.rewards(), config);
 		this.adamW = new AdamW(setup.policy().manager(), config.adamW());
 		this.schedule = config.schedule(setup.samples().size());
 		this.order = new DataOrder(setup.samples().size(), config.seed());
@@ -77,6 +91,9 @@ public final class GrpoTrainer implements AutoCloseable {
 		}
 		if (state.globalStep() % config.numIterations() != 0) {
 			throw new IllegalArgumentException("checkpoints resume only between rollout batches (step % μ = 0)");
+		}
+		if (setup.policy().lora() != null) {
+			TrainerCheckpoint.restoreAdapter(checkpoint, setup.policy().lora());
 		}
 		TrainerCheckpoint.restoreOptimizer(checkpoint, adamW, setup.policy().manager());
 		order.restore(state.data());
@@ -120,8 +137,10 @@ public final class GrpoTrainer implements AutoCloseable {
 		double lossSum = 0;
 		double tokens = Math.max(1, rollouts.stepTokens());
 		double kl = 0, low = 0, high = 0, region = 0;
+		int microIndex = 0;
 		for (RolloutBuffer.Micro micro : rollouts.micros()) {
 			try (var scope = setup.policy().manager().newSubManager();
+					var dropout = setup.policy().training(Seeds.of(config.seed() ^ DROPOUT_STREAM, globalStep, microIndex++));
 					GradientCollector gc = scope.getEngine().newGradientCollector()) {
 				GrpoBatch batch = micro.batch();
 				NDArray logps = TokenLogProbs.of(setup.policy(), batch.modelInputs(), batch.completionLength(),
@@ -173,9 +192,13 @@ public final class GrpoTrainer implements AutoCloseable {
 		if (setup.outputDir() == null) {
 			throw new IllegalStateException("no output directory configured");
 		}
+		var state = TrainerCheckpoint.State.of(globalStep, order, config.seed());
+		if (setup.policy().lora() != null) {
+			return TrainerCheckpoint.saveAdapter(setup.outputDir(), setup.baseModel(), setup.tokenizer().specialTokens(),
+					setup.policy().lora(), adamW, state);
+		}
 		return TrainerCheckpoint.save(setup.outputDir(), setup.baseModel(), setup.tokenizer().specialTokens(),
-				setup.policy().parameters(), adamW,
-				TrainerCheckpoint.State.of(globalStep, order, config.seed()));
+				setup.policy().parameters(), adamW, state);
 	}
 
 	public long globalStep() {

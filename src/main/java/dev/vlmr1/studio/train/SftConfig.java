@@ -1,5 +1,9 @@
 package dev.vlmr1.studio.train;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.vlmr1.studio.model.lora.LoraConfig;
+
 /**
  * Settings of a supervised fine-tuning run (TRL's {@code SFTConfig} names, camel-cased): cross-entropy on the
  * assistant turn only, on the same AdamW, clipping, schedule and checkpoints as GRPO.
@@ -7,10 +11,12 @@ package dev.vlmr1.studio.train;
  * @param perDeviceTrainBatchSize samples per micro-batch
  * @param maxSteps optimiser steps; ≤ 0 means {@code numTrainEpochs} passes over the data
  * @param promptTemplate the user turn, {@code {question}} replaced by the sample's question
+ * @param lora LoRA adapters to train instead of the whole model, or null for full fine-tuning
  */
 public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, int warmupSteps, double warmupRatio,
 		double weightDecay, double maxGradNorm, int perDeviceTrainBatchSize, int gradientAccumulationSteps,
-		int numTrainEpochs, int maxSteps, boolean freezeVision, long seed, int saveSteps, String promptTemplate) {
+		int numTrainEpochs, int maxSteps, boolean freezeVision, long seed, int saveSteps, String promptTemplate,
+		@Nullable LoraConfig lora) {
 
 	public SftConfig {
 		if (perDeviceTrainBatchSize < 1 || gradientAccumulationSteps < 1 || saveSteps < 0
@@ -22,6 +28,14 @@ public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, in
 		}
 	}
 
+	/** Full fine-tuning. */
+	public SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, int warmupSteps, double warmupRatio,
+			double weightDecay, double maxGradNorm, int perDeviceTrainBatchSize, int gradientAccumulationSteps,
+			int numTrainEpochs, int maxSteps, boolean freezeVision, long seed, int saveSteps, String promptTemplate) {
+		this(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm, perDeviceTrainBatchSize,
+				gradientAccumulationSteps, numTrainEpochs, maxSteps, freezeVision, seed, saveSteps, promptTemplate, null);
+	}
+
 	/** lr 1e-5, linear decay, no weight decay, one sample per step, 1 epoch. */
 	public static SftConfig defaults() {
 		return new SftConfig(1e-5, LrSchedule.Type.LINEAR, 0, 0.0, 0.0, 1.0, 1, 1, 1, 0, false, 42, 0, "{question}");
@@ -30,7 +44,14 @@ public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, in
 	public SftConfig withSteps(int steps, double learningRate) {
 		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
 				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, steps, freezeVision, seed, saveSteps,
-				promptTemplate);
+				promptTemplate, lora);
+	}
+
+	/** The same settings training LoRA adapters (or the whole model when null). */
+	public SftConfig withLora(@Nullable LoraConfig adapters) {
+		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
+				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, freezeVision, seed, saveSteps,
+				promptTemplate, adapters);
 	}
 
 	public int samplesPerStep() {

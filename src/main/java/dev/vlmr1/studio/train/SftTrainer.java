@@ -45,7 +45,12 @@ public final class SftTrainer implements AutoCloseable {
 
 	private long globalStep;
 
+	/** Mixed into the dropout seeds (see {@link GrpoTrainer}). */
+	private static final long DROPOUT_STREAM = 0x4C6F5241L;
+
+	/** @throws IllegalArgumentException when the policy's adapters disagree with {@code config.lora()} */
 	public SftTrainer(Setup setup, SftConfig config) {
+		setup.policy().prepareLora(config.lora(), config.seed());
 		this.setup = setup;
 		this.config = config;
 		this.chat = new ChatTemplate(setup.tokenizer());
@@ -57,6 +62,9 @@ public final class SftTrainer implements AutoCloseable {
 	/** Continues from a committed checkpoint whose weights {@code setup.policy()} was loaded from. */
 	public void resumeFrom(Path checkpoint) {
 		TrainerCheckpoint.State state = TrainerCheckpoint.readState(checkpoint);
+		if (setup.policy().lora() != null) {
+			TrainerCheckpoint.restoreAdapter(checkpoint, setup.policy().lora());
+		}
 		TrainerCheckpoint.restoreOptimizer(checkpoint, adamW, setup.policy().manager());
 		order.restore(state.data());
 		globalStep = state.globalStep();
@@ -84,6 +92,7 @@ public final class SftTrainer implements AutoCloseable {
 				.map(setup.samples()::get)
 				.toList();
 			try (NDManager scope = setup.policy().manager().newSubManager();
+					var dropout = setup.policy().training(Seeds.of(config.seed() ^ DROPOUT_STREAM, globalStep, micro));
 					GradientCollector gc = scope.getEngine().newGradientCollector()) {
 				Batch batch = batch(scope, samples);
 				NDArray value = SftLoss.compute(setup.policy().forward(batch.inputs()).logits(), batch.labels())
@@ -166,9 +175,13 @@ public final class SftTrainer implements AutoCloseable {
 		if (setup.outputDir() == null) {
 			throw new IllegalStateException("no output directory configured");
 		}
+		var state = TrainerCheckpoint.State.of(globalStep, order, config.seed());
+		if (setup.policy().lora() != null) {
+			return TrainerCheckpoint.saveAdapter(setup.outputDir(), setup.baseModel(), setup.tokenizer().specialTokens(),
+					setup.policy().lora(), adamW, state);
+		}
 		return TrainerCheckpoint.save(setup.outputDir(), setup.baseModel(), setup.tokenizer().specialTokens(),
-				setup.policy().parameters(), adamW,
-				TrainerCheckpoint.State.of(globalStep, order, config.seed()));
+				setup.policy().parameters(), adamW, state);
 	}
 
 	public long globalStep() {

@@ -9,7 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.lora.LoraConfig;
+import dev.vlmr1.studio.model.lora.LoraTargets;
+import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 
 /**
@@ -24,7 +29,8 @@ public final class TrainCommand {
 			"--max-completion-length", "--temperature", "--beta", "--epsilon", "--epsilon-high", "--loss-type",
 			"--scale-rewards", "--num-iterations", "--lr-scheduler", "--warmup-ratio", "--weight-decay",
 			"--max-grad-norm", "--seed", "--save-steps", "--freeze-vision", "--mask-truncated-completions",
-			"--skip-zero-variance-groups", "--template");
+			"--skip-zero-variance-groups", "--template", "--lora-r", "--lora-alpha", "--lora-dropout",
+			"--lora-target-modules");
 
 	private TrainCommand() {
 	}
@@ -50,7 +56,7 @@ public final class TrainCommand {
 						o.number("--weight-decay", 0), o.number("--max-grad-norm", 1.0), o.integer("--batch-size", 1),
 						o.integer("--grad-accum", 1), o.integer("--epochs", 1), o.integer("--max-steps", 0),
 						o.flag("--freeze-vision", false), o.integer("--seed", 42), o.integer("--save-steps", 0),
-						o.string("--template", "{question}"));
+						o.string("--template", "{question}"), lora(o));
 				try (var trainer = new SftTrainer(new SftTrainer.Setup(policy, tokenizer, images, samples, printer, model, out),
 						config)) {
 					latest.ifPresent(trainer::resumeFrom);
@@ -60,7 +66,7 @@ public final class TrainCommand {
 			}
 			GrpoConfig config = grpoConfig(o);
 			RewardScorer scorer = rewards.apply(read(o.path("--rewards")));
-			try (Policy reference = config.beta() > 0 ? Policy.load(model) : null;
+			try (Policy reference = config.beta() > 0 && config.lora() == null ? Policy.load(model) : null;
 					var trainer = new GrpoTrainer(new GrpoTrainer.Setup(policy, reference, tokenizer, images, scorer,
 							samples, printer, model, out), config)) {
 				latest.ifPresent(trainer::resumeFrom);
@@ -99,12 +105,37 @@ public final class TrainCommand {
 			.maskTruncatedCompletions(o.flag("--mask-truncated-completions", false))
 			.skipZeroVarianceGroups(o.flag("--skip-zero-variance-groups", false))
 			.promptTemplate(o.string("--template", d.promptTemplate()))
+			.lora(lora(o))
 			.build();
 	}
 
-	/** Weights come from the latest committed checkpoint in {@code out} when there is one, else the base model. */
+	/**
+	 * {@code --lora-r R} (0 or absent: full fine-tuning), {@code --lora-alpha} (default 2·r), {@code --lora-dropout}
+	 * (default 0.05), {@code --lora-target-modules} (a {@link LoraTargets#PRESETS preset}, default decoder).
+	 */
+	static @Nullable LoraConfig lora(CliOptions o) {
+		int r = o.integer("--lora-r", 0);
+		if (r < 0) {
+			throw new IllegalArgumentException("--lora-r must be ≥ 0 (0 = full fine-tuning), not " + r);
+		}
+		if (r == 0) {
+			for (String option : List.of("--lora-alpha", "--lora-dropout", "--lora-target-modules")) {
+				if (o.has(option)) {
+					throw new IllegalArgumentException(option + " needs --lora-r > 0");
+				}
+			}
+			return null;
+		}
+		return new LoraConfig(r, o.number("--lora-alpha", 2.0 * r), o.number("--lora-dropout", 0.05),
+				LoraTargets.preset(o.string("--lora-target-modules", "decoder")));
+	}
+
+	/**
+	 * Weights come from the latest committed checkpoint in {@code out} when there is one, else the base model; a
+	 * LoRA checkpoint holds only the adapter, which the trainer's resume copies onto the base.
+	 */
 	private static Path resumeDir(Path out, Path model) {
-		return TrainerCheckpoint.latest(out).orElse(model);
+		return TrainerCheckpoint.latest(out).filter((dir) -> !PeftAdapterFiles.isAdapter(dir)).orElse(model);
 	}
 
 	static String progress(StepMetrics m) {

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.vlmr1.studio.model.CheckpointException;
 import dev.vlmr1.studio.model.CheckpointFiles;
+import dev.vlmr1.studio.model.lora.LoraAdapters;
+import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
 import dev.vlmr1.studio.model.safetensors.DType;
 import dev.vlmr1.studio.model.safetensors.SafetensorsReader;
 import dev.vlmr1.studio.model.safetensors.SafetensorsWriter;
@@ -69,12 +71,49 @@ public final class TrainerCheckpoint {
 	/** Writes {@code outputDir/checkpoint-<step>} and returns it. */
 	public static Path save(Path outputDir, Path baseModel, SpecialTokens special, Map<String, NDArray> parameters,
 			AdamW adamW, State state) {
+		return save(outputDir, adamW, state, (dir) -> CheckpointFiles.save(baseModel, dir, parameters, special, DType.F32,
+				CheckpointFiles.DEFAULT_MAX_SHARD_BYTES));
+	}
+
+	/**
+	 * Writes {@code outputDir/checkpoint-<step>} of a LoRA run: the adapter in PEFT's format ({@code peft} loads the
+	 * directory with {@code PeftModel.from_pretrained(base, dir)}; its {@code base_model_name_or_path} is
+	 * {@code baseModel}'s absolute path), the base's config, tokenizer and preprocessor files, and the same trainer
+	 * state and optimizer files as a full checkpoint (AdamW's moments of the adapter parameters).
+	 */
+	public static Path saveAdapter(Path outputDir, Path baseModel, SpecialTokens special, LoraAdapters adapters,
+			AdamW adamW, State state) {
+		return save(outputDir, adamW, state, (dir) -> {
+			CheckpointFiles.copySupportFiles(baseModel, dir, special);
+			PeftAdapterFiles.write(dir, adapters, baseModel.toAbsolutePath().normalize().toString());
+		});
+	}
+
+	/**
+	 * Copies a LoRA checkpoint's adapter values into {@code adapters} (same layers and rank), as a resumed run
+	 * starts from them.
+	 * @throws CheckpointException if the checkpoint holds no adapter or a different one
+	 */
+	public static void restoreAdapter(Path checkpoint, LoraAdapters adapters) {
+		requireCommitted(checkpoint);
+		if (!PeftAdapterFiles.isAdapter(checkpoint)) {
+			throw new CheckpointException(checkpoint + " holds no LoRA adapter, but the run trains one");
+		}
+		PeftAdapterFiles.Adapter saved = PeftAdapterFiles.read(checkpoint);
+		if (!saved.tensors().keySet().equals(adapters.parameters().keySet())) {
+			throw new CheckpointException(checkpoint + ": the saved adapter covers other layers than the run's");
+		}
+		try (var off = GradMode.disabled()) {
+			adapters.load(saved.source());
+		}
+	}
+
+	private static Path save(Path outputDir, AdamW adamW, State state, ModelWriter model) {
 		Path target = outputDir.resolve("checkpoint-" + state.globalStep());
 		Path temporary = outputDir.resolve(".checkpoint-" + state.globalStep() + ".tmp");
 		try {
 			deleteRecursively(temporary);
-			CheckpointFiles.save(baseModel, temporary, parameters, special, DType.F32,
-					CheckpointFiles.DEFAULT_MAX_SHARD_BYTES);
+			model.write(temporary);
 			List<WritableTensor> moments = new ArrayList<>();
 			adamW.firstMoments().forEach((name, m) -> moments.add(f32("exp_avg." + name, m)));
 			adamW.secondMoments().forEach((name, v) -> moments.add(f32("exp_avg_sq." + name, v)));
@@ -154,6 +193,13 @@ public final class TrainerCheckpoint {
 		if (!Files.isRegularFile(checkpoint.resolve(COMMITTED))) {
 			throw new CheckpointException(checkpoint + " is not a committed checkpoint (no " + COMMITTED + " marker)");
 		}
+	}
+
+	@FunctionalInterface
+	private interface ModelWriter {
+
+		void write(Path dir) throws IOException;
+
 	}
 
 	private static WritableTensor f32(String name, NDArray array) {

@@ -169,6 +169,42 @@ class ModelCatalogIntegrationTests {
 	}
 
 	@Test
+	void registersALoraAdapterWhoseBaseIsACheckpointAndRefusesABadOne() throws Exception {
+		Path base = copyFixture("qwen2_5_vl_tiny", root.resolve("base"));
+		Path adapter = peftAdapter(root.resolve("adapter"), base.toString());
+		register(alice, "lora", adapter.toString()).andExpect(status().isCreated())
+			.andExpect(jsonPath("$.modelType").value("qwen2_5_vl"));
+		// peft's own fixture names its base relative to itself
+		Path relative = peftAdapter(base.resolve("lora-relative"), "..");
+		register(alice, "lora-relative", relative.toString()).andExpect(status().isCreated());
+
+		expectInvalid(register(alice, "m", peftAdapter(root.resolve("no-base"), root.resolve("gone").toString()).toString()),
+				"base_model_name_or_path");
+		expectInvalid(register(alice, "m", peftAdapter(root.resolve("foreign-base"), outside.toString()).toString()),
+				"base_model_name_or_path")
+			.andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("nor one of your models")));
+		expectInvalid(register(alice, "m", peftAdapter(root.resolve("adapter-on-adapter"), adapter.toString()).toString()),
+				"base_model_name_or_path");
+		Path noWeights = peftAdapter(root.resolve("no-adapter-weights"), base.toString());
+		Files.delete(noWeights.resolve("adapter_model.safetensors"));
+		expectInvalid(register(alice, "m", noWeights.toString()), "weights");
+		Path ia3 = peftAdapter(root.resolve("ia3"), base.toString());
+		Files.writeString(ia3.resolve("adapter_config.json"), "{\"peft_type\": \"IA3\", \"base_model_name_or_path\": \""
+				+ base + "\"}");
+		expectInvalid(register(alice, "m", ia3.toString()), "peft_type");
+	}
+
+	/** The adapter peft wrote for the tiny model (fixtures/qwen2_5_vl_tiny/peft_lora), naming {@code base}. */
+	private static Path peftAdapter(Path target, String base) throws Exception {
+		Files.createDirectories(target);
+		Path fixture = FIXTURES.resolve("qwen2_5_vl_tiny/peft_lora/adapter");
+		Files.copy(fixture.resolve("adapter_model.safetensors"), target.resolve("adapter_model.safetensors"));
+		Files.writeString(target.resolve("adapter_config.json"), Files.readString(fixture.resolve("adapter_config.json"))
+			.replace("\"../..\"", "\"" + base + "\""));
+		return target;
+	}
+
+	@Test
 	void anotherOwnersModelIsIndistinguishableFromAMissingOne() throws Exception {
 		Path dir = copyFixture("qwen2_5_vl_tiny", root.resolve("private"));
 		long id = idOf(register(alice, "private", dir.toString()).andExpect(status().isCreated()));

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,24 @@ class ExecutorUnitTests {
 		Files.writeString(dir.resolve("weights.bin"), "w" + step);
 		Files.writeString(dir.resolve("trainer_state.json"), "{\"global_step\": " + step + "}");
 		return dir;
+	}
+
+	@Test
+	void loraHyperparametersReachBothTrainersAndRankZeroMeansFullFineTuning() {
+		Map<String, Object> lora = Map.of("lora_r", 8, "lora_alpha", 32.0, "lora_dropout", 0.1, "lora_target_modules",
+				"decoder_and_vision", "num_generations", 2, "per_device_train_batch_size", 2);
+		var grpo = TrainerConfigs.grpo(lora, "{question}").lora();
+		assertThat(grpo.r()).isEqualTo(8);
+		assertThat(grpo.scaling()).isEqualTo(4.0);
+		assertThat(grpo.dropout()).isEqualTo(0.1);
+		assertThat(grpo.targets().vision()).isTrue();
+		assertThat(TrainerConfigs.sft(lora, "{question}").lora()).isEqualTo(grpo);
+		assertThat(TrainerConfigs.sft(Map.of("lora_r", 0, "lora_alpha", 32.0), "{question}").lora()).isNull();
+		assertThat(TrainerConfigs.grpo(Map.of("num_generations", 2, "per_device_train_batch_size", 2), "{question}").lora())
+			.isNull();
+		assertThatThrownBy(() -> TrainerConfigs.sft(Map.of("lora_r", 4, "lora_target_modules", "everything"), "{question}"))
+			.isInstanceOf(TrainingFailure.class)
+			.hasMessageContaining("everything");
 	}
 
 }

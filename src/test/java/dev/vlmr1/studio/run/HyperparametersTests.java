@@ -67,6 +67,19 @@ class HyperparametersTests {
 	}
 
 	@Test
+	void loraSettingsAreCheckedAndTargetModulesArePresets() {
+		List<FieldError> errors = new ArrayList<>();
+		Map<String, Object> hp = Hyperparameters.validate(RunType.SFT, Map.of("lora_r", 8), errors);
+		assertThat(errors).isEmpty();
+		assertThat(hp).containsEntry("lora_target_modules", "decoder").containsEntry("lora_alpha", 128.0);
+		Hyperparameters.validate(RunType.SFT, Map.of("lora_r", 8, "lora_target_modules", "all"), errors);
+		assertThat(errors).extracting(FieldError::field).containsExactly("hyperparameters.lora_target_modules");
+		errors.clear();
+		Hyperparameters.validate(RunType.GRPO, Map.of("lora_r", 8, "lora_dropout", 1.0), errors);
+		assertThat(errors).extracting(FieldError::field).containsExactly("hyperparameters.lora_dropout");
+	}
+
+	@Test
 	void crossFieldRules() {
 		List<FieldError> errors = new ArrayList<>();
 		Hyperparameters.validate(RunType.GRPO, Map.of("num_generations", 3, "per_device_train_batch_size", 4,

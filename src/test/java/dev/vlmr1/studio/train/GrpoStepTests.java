@@ -79,6 +79,13 @@ class GrpoStepTests {
 		}
 	}
 
+	/** The fixture's batch: prompt + G completions, masks, image, advantages. */
+	static GrpoBatch fixtureBatch(NDManager scope) {
+		Map<String, NDArray> in = TrainFixtures.floats(scope, TrainFixtures.GRPO.resolve("inputs.safetensors"));
+		return new GrpoBatch(in.get("input_ids"), in.get("attention_mask"), in.get("pixel_values"),
+				grid(in.get("image_grid_thw")), in.get("completion_mask"), in.get("advantages"));
+	}
+
 	static long[][] grid(NDArray thw) {
 		long[] flat = thw.toLongArray();
 		long[][] rows = new long[flat.length / 3][];

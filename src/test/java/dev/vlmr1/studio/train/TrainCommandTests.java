@@ -46,6 +46,40 @@ class TrainCommandTests {
 	}
 
 	@Test
+	void sftWithLoraCheckpointsAnAdapterResumesFromItAndMergesIntoAFullCheckpoint(@TempDir Path dir) throws Exception {
+		Path data = Files.writeString(dir.resolve("a.jsonl"), JSONL);
+		Path out = dir.resolve("out");
+		String[] args = { "sft", "--model", TrainFixtures.TINY.toString(), "--data", data.toString(), "--images",
+				GrpoTrainerTests.IMAGES.toString(), "--out", out.toString(), "--max-steps", "1", "--lr", "1e-2",
+				"--lora-r", "4", "--lora-target-modules", "decoder_and_vision" };
+		capture(() -> TrainCommand.run(args, (json) -> new TestRewards()));
+		Path first = out.resolve("checkpoint-1");
+		assertThat(first.resolve("adapter_config.json")).isRegularFile();
+		assertThat(first.resolve("model.safetensors")).doesNotExist();
+
+		args[10] = "2"; // --max-steps 2: loads the base, copies the adapter of checkpoint-1 onto it, one more step
+		String resumed = capture(() -> TrainCommand.run(args, (json) -> new TestRewards()));
+		assertThat(resumed).contains("[2/2 100%]").doesNotContain("[1/2");
+
+		Path merged = dir.resolve("merged");
+		capture(() -> dev.vlmr1.studio.model.ModelCommands.mergeLora(new String[] { "--adapter",
+				out.resolve("checkpoint-2").toString(), "--out", merged.toString() }));
+		assertThat(merged.resolve("model.safetensors")).isRegularFile();
+		try (Policy adapted = Policy.load(out.resolve("checkpoint-2")); Policy full = Policy.load(merged)) {
+			assertThat(adapted.lora()).isNotNull();
+			assertThat(full.lora()).isNull();
+			String name = "model.layers.0.self_attn.q_proj.weight";
+			assertThat(full.parameters().get(name).toFloatArray()).isNotEqualTo(adapted.parameters().get(name).toFloatArray());
+		}
+		assertThatThrownBy(() -> TrainCommand.run(new String[] { "sft", "--model", TrainFixtures.TINY.toString(), "--data",
+				data.toString(), "--images", GrpoTrainerTests.IMAGES.toString(), "--out", out.toString(), "--lora-alpha",
+				"16" }, (json) -> new TestRewards())).hasMessageContaining("--lora-alpha needs --lora-r > 0");
+		assertThatThrownBy(() -> TrainCommand.run(new String[] { "sft", "--model", TrainFixtures.TINY.toString(), "--data",
+				data.toString(), "--images", GrpoTrainerTests.IMAGES.toString(), "--out", out.toString(), "--lora-r", "4",
+				"--lora-target-modules", "everything" }, (json) -> new TestRewards())).hasMessageContaining("decoder_attention");
+	}
+
+	@Test
 	void rejectsBadCommandsAndData(@TempDir Path dir) throws Exception {
 		assertThatThrownBy(() -> TrainCommand.run(new String[] { "ppo" }, (json) -> new TestRewards()))
 			.hasMessageContaining("train grpo|sft");

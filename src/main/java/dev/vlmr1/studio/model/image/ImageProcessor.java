@@ -9,6 +9,8 @@ import java.util.List;
 
 import javax.imageio.ImageIO;
 
+import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
+
 /**
  * Turns images into the vision tower's input. Mirrors transformers' {@code Qwen2VLImageProcessorPil._preprocess}:
  * convert to RGB, {@link SmartResize}, {@link PilBicubicResize}, rescale by 1/255, normalise with the CLIP mean/std,
@@ -39,6 +41,9 @@ public final class ImageProcessor {
 	/** The processor a checkpoint directory describes ({@code preprocessor_config.json}, defaults if absent). */
 	public static ImageProcessor fromCheckpoint(Path directory) {
 		Path file = directory.resolve("preprocessor_config.json");
+		if (!Files.isRegularFile(file) && PeftAdapterFiles.isAdapter(directory)) {
+			file = PeftAdapterFiles.basePath(directory).resolve("preprocessor_config.json"); // a bare PEFT adapter
+		}
 		return new ImageProcessor(
 				Files.isRegularFile(file) ? PreprocessorConfig.read(file) : PreprocessorConfig.defaults());
 	}

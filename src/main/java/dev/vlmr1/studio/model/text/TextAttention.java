@@ -5,12 +5,12 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import ai.djl.pytorch.jni.JniUtils;
 import org.jspecify.annotations.Nullable;
 
 import dev.vlmr1.studio.model.Parameters;
 import dev.vlmr1.studio.model.TextConfig;
+import dev.vlmr1.studio.model.lora.Projection;
 
 import dev.vlmr1.studio.model.Scalars;
 import dev.vlmr1.studio.model.Temporaries;
@@ -36,19 +36,13 @@ public final class TextAttention {
 	 */
 	public static final long SCORE_BUDGET = 1L << 25;
 
-	private final NDArray qWeight;
+	private final Projection qProj;
 
-	private final NDArray qBias;
+	private final Projection kProj;
 
-	private final NDArray kWeight;
+	private final Projection vProj;
 
-	private final NDArray kBias;
-
-	private final NDArray vWeight;
-
-	private final NDArray vBias;
-
-	private final NDArray oWeight;
+	private final Projection oProj;
 
 	private final int heads;
 
@@ -64,13 +58,10 @@ public final class TextAttention {
 		if (heads % kvHeads != 0) {
 			throw new IllegalArgumentException(heads + " attention heads are not a multiple of " + kvHeads + " KV heads");
 		}
-		qWeight = params.load(prefix + "q_proj.weight", (long) heads * headDim, hidden);
-		qBias = params.load(prefix + "q_proj.bias", (long) heads * headDim);
-		kWeight = params.load(prefix + "k_proj.weight", (long) kvHeads * headDim, hidden);
-		kBias = params.load(prefix + "k_proj.bias", (long) kvHeads * headDim);
-		vWeight = params.load(prefix + "v_proj.weight", (long) kvHeads * headDim, hidden);
-		vBias = params.load(prefix + "v_proj.bias", (long) kvHeads * headDim);
-		oWeight = params.load(prefix + "o_proj.weight", hidden, (long) heads * headDim);
+		qProj = params.linear(prefix + "q_proj", hidden, (long) heads * headDim, true);
+		kProj = params.linear(prefix + "k_proj", hidden, (long) kvHeads * headDim, true);
+		vProj = params.linear(prefix + "v_proj", hidden, (long) kvHeads * headDim, true);
+		oProj = params.linear(prefix + "o_proj", (long) heads * headDim, hidden, false);
 	}
 
 	/** Loads {@code prefix + "q_proj.weight"} etc. ({@code prefix} = {@code "model.layers.i.self_attn."}). */
@@ -89,9 +80,9 @@ public final class TextAttention {
 	public NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, @Nullable KvCache cache, int layer) {
 		long batch = x.getShape().get(0);
 		long tokens = x.getShape().get(1);
-		NDArray q = heads(Linear.linear(x, qWeight, qBias).singletonOrThrow(), heads); // (B, H, T, D)
-		NDArray k = heads(Linear.linear(x, kWeight, kBias).singletonOrThrow(), kvHeads); // (B, K, T, D)
-		NDArray v = heads(Linear.linear(x, vWeight, vBias).singletonOrThrow(), kvHeads); // (B, K, T, D)
+		NDArray q = heads(qProj.forward(x), heads); // (B, H, T, D)
+		NDArray k = heads(kProj.forward(x), kvHeads); // (B, K, T, D)
+		NDArray v = heads(vProj.forward(x), kvHeads); // (B, K, T, D)
 		q = MRope.apply(q, cos, sin);
 		k = MRope.apply(k, cos, sin);
 		if (cache != null) {
@@ -120,7 +111,7 @@ public final class TextAttention {
 			out = NDArrays.concat(chunks, 2);
 		}
 		out = out.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * headDim); // (B, T, H·D)
-		return Linear.linear(out, oWeight).singletonOrThrow(); // (B, T, C)
+		return oProj.forward(out); // (B, T, C)
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 
+import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
+
 /**
  * The Qwen2 / Qwen2.5-VL tokenizer from a checkpoint's {@code tokenizer.json}, through DJL's binding of Hugging Face
  * {@code tokenizers}. Encodes exactly like {@code tokenizer(text, add_special_tokens=False)} in Python.
@@ -33,6 +35,9 @@ public final class QwenTokenizer implements AutoCloseable {
 	 */
 	public static QwenTokenizer load(Path path) {
 		Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+		if (!Files.isRegularFile(file) && PeftAdapterFiles.isAdapter(path)) {
+			file = PeftAdapterFiles.basePath(path).resolve("tokenizer.json"); // a bare PEFT adapter: the base's
+		}
 		if (!Files.isRegularFile(file)) {
 			throw new IllegalArgumentException(file + ": no tokenizer.json");
 		}

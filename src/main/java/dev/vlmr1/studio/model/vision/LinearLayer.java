@@ -1,24 +1,33 @@
 package dev.vlmr1.studio.model.vision;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.core.Linear;
 
 import dev.vlmr1.studio.model.Parameters;
+import dev.vlmr1.studio.model.lora.Projection;
 
 /**
  * {@code nn.Linear} with bias, as every linear of the vision tower has: y = x·Wᵀ + b, W stored [out, in] as in the
- * checkpoint. Uses libtorch's fused {@code linear}, which keeps the result on the input's manager.
+ * checkpoint. A {@link Projection}, so it may carry a LoRA adapter.
  */
-record LinearLayer(NDArray weight, NDArray bias) {
+record LinearLayer(Projection projection) {
+
+	/** A layer of given weights that carries no name (tests of single blocks). */
+	LinearLayer(NDArray weight, NDArray bias) {
+		this(new Projection("", weight, bias));
+	}
 
 	/** Loads {@code prefix.weight} [out, in] and {@code prefix.bias} [out]. */
 	static LinearLayer load(Parameters params, String prefix, int in, int out) {
-		return new LinearLayer(params.load(prefix + ".weight", out, in), params.load(prefix + ".bias", out));
+		return new LinearLayer(params.linear(prefix, in, out, true));
+	}
+
+	NDArray weight() {
+		return projection.weight();
 	}
 
 	/** (…, in) → (…, out). */
 	NDArray forward(NDArray x) {
-		return Linear.linear(x, weight, bias).singletonOrThrow();
+		return projection.forward(x);
 	}
 
 }
