@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * A run's memory plan: the estimate against a worker's budget and, when it does not fit, the cheapest change that
  * does. Changes are tried in order, each alone on the run's settings, and the first that fits is named:
  * {@code lora_r=16}, a smaller {@code per_device_train_batch_size}, a smaller {@code max_completion_length},
- * {@code freeze_vision=true}, {@code beta=0}, {@code gradient_accumulation_steps=1}; when none fits alone, all of
- * them together.
+ * {@code freeze_vision=true}, {@code beta=0}, {@code gradient_accumulation_steps=1}; when none fits alone, they are
+ * combined in the same order up to the first combination that fits.
  *
  * @param required what the run needs of the worker (the budget's reserved part and the tensors)
  * @param suggestion the cheapest change that fits, or null when the run fits or nothing does
@@ -64,9 +64,15 @@ public record MemoryPlan(MemoryEstimate estimate, MemoryBudget budget, long requ
 				return suggestion(model, kind, hp, budget, change);
 			}
 		}
-		Map<String, Object> all = new LinkedHashMap<>();
-		candidates.forEach(all::putAll); // the smallest value of each setting comes last
-		return !all.isEmpty() && fitting.test(all) ? suggestion(model, kind, hp, budget, all) : null;
+		// none alone: the changes together, in the same order, up to the first combination that fits
+		Map<String, Object> together = new LinkedHashMap<>();
+		for (Map<String, Object> change : candidates) {
+			together.putAll(change);
+			if (fitting.test(together)) {
+				return suggestion(model, kind, hp, budget, together);
+			}
+		}
+		return null;
 	}
 
 	/** Single changes in order of cost to the run; the values of one setting from the largest down. */
