@@ -30,15 +30,17 @@ function csrfHeaders(): Record<string, string> {
 function render(plan: Plan): HTMLElement[] {
   const summary = el('p', plan.fits ? 'ok' : 'problem', (plan.fits ? 'Fits: ' : 'Does not fit: ') + plan.summary);
   summary.id = 'memory-plan-summary';
-  const note = el('p', 'muted', `Peak during ${plan.phase}; ${plan.trainableParameters.toLocaleString()} of `
-    + `${plan.parameters.toLocaleString()} parameters trained.`);
+  const details = el('details');
+  details.append(el('summary', 'muted', `What takes it: peak during ${plan.phase}; `
+    + `${plan.trainableParameters.toLocaleString()} of ${plan.parameters.toLocaleString()} parameters trained`));
   const table = el('table');
   table.id = 'memory-plan-parts';
   for (const part of plan.parts) {
     const row = table.insertRow();
     row.append(el('td', undefined, part.name), el('td', undefined, part.size), el('td', 'muted', part.detail));
   }
-  return [summary, note, table];
+  details.append(table);
+  return [summary, details];
 }
 
 function renderProblem(problem: Problem, status: number): HTMLElement[] {

@@ -5,12 +5,15 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.vlmr1.studio.web.ApiProblem;
 import dev.vlmr1.studio.web.CurrentUser;
 
 /**
@@ -35,9 +38,18 @@ class RunPlanController {
 		return plans.draft(RunAccess.authenticated(user), body);
 	}
 
+	/** The page's twin; a problem is answered as problem JSON too (a page path would render the error page). */
 	@PostMapping("/runs/plan")
-	PlanView planForm(@AuthenticationPrincipal @Nullable CurrentUser user, @RequestParam Map<String, String> form) {
-		return plans.draft(RunAccess.authenticated(user), RunForm.toBody(form, json));
+	ResponseEntity<?> planForm(@AuthenticationPrincipal @Nullable CurrentUser user,
+			@RequestParam Map<String, String> form) {
+		try {
+			return ResponseEntity.ok(plans.draft(RunAccess.authenticated(user), RunForm.toBody(form, json)));
+		}
+		catch (ApiProblem problem) {
+			return ResponseEntity.status(problem.status())
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.body(problem.toProblemDetail());
+		}
 	}
 
 }
