@@ -1,5 +1,6 @@
 package dev.vlmr1.studio.plan;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,6 +23,11 @@ import java.util.Map;
  */
 public record RunShape(String kind, int rows, int accumulation, int promptLength, int completionLength, long maxPixels,
 		double beta, int loraRank, double loraDropout, boolean freezeVision, int iterations) {
+
+	/** The hyperparameters the plan reads; any other setting does not change a run's memory. */
+	public static final List<String> READS = List.of("per_device_train_batch_size", "gradient_accumulation_steps",
+			"num_generations", "max_prompt_length", "max_completion_length", "max_pixels", "beta", "lora_r",
+			"lora_dropout", "freeze_vision", "num_iterations", "eval_batch_size");
 
 	public static RunShape of(String kind, Map<String, ?> hp) {
 		String k = kind.toLowerCase(Locale.ROOT);
