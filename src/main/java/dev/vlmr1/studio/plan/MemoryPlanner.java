@@ -63,9 +63,12 @@ public final class MemoryPlanner {
 		}
 		List<MemoryEstimate.Part> training = new ArrayList<>(persistent);
 		long logitsKept = run.kind().equals("grpo") ? run.completionLength() + 1 : sequence;
-		long forward = act.forward(run.rows(), sequence, logitsKept) + act.lora(run.rows(), sequence);
+		long plain = act.forward(run.rows(), sequence, logitsKept);
+		long adapted = plain + act.lora(run.rows(), sequence);
+		// the policy's forward, the reference's (the base alone: a copy, or the adapters switched off), the old policy's
+		long perMicro = adapted + (run.beta() > 0 ? plain : 0) + (run.iterations() > 1 ? adapted : 0);
 		int forwardsPerMicro = 1 + (run.beta() > 0 ? 1 : 0) + (run.iterations() > 1 ? 1 : 0);
-		training.add(part("activations", forward * forwardsPerMicro * run.accumulation(),
+		training.add(part("activations", perMicro * run.accumulation(),
 				run.accumulation() + " micro-batch(es) × " + forwardsPerMicro + " forward(s) of " + run.rows() + " × "
 						+ sequence + " tokens, held until the step ends"));
 		training.add(part("backward", act.backward(run.rows(), sequence, logitsKept),
