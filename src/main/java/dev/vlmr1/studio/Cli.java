@@ -8,6 +8,7 @@ import java.util.function.ToIntFunction;
 import dev.vlmr1.studio.executor.RewardScorers;
 import dev.vlmr1.studio.experiment.ExperimentCommand;
 import dev.vlmr1.studio.model.ModelCommands;
+import dev.vlmr1.studio.plan.PlanCommand;
 import dev.vlmr1.studio.train.GrpoStepCommand;
 import dev.vlmr1.studio.train.TrainCommand;
 
@@ -30,6 +31,7 @@ final class Cli {
 		COMMANDS.put("grpo-step", GrpoStepCommand::run);
 		COMMANDS.put("train", (args) -> TrainCommand.run(args, RewardScorers::fromJson));
 		COMMANDS.put("experiment", (args) -> ExperimentCommand.run(args, System.out));
+		COMMANDS.put("memory-plan", (args) -> PlanCommand.run(args, System.out));
 	}
 
 	private Cli() {

@@ -19,7 +19,8 @@ class ModularityTests {
 	@Test
 	void machineLearningLibrariesDoNotUseSpringOrJpa() {
 		noClasses().that()
-			.resideInAnyPackage("..studio.model..", "..studio.train..", "..studio.synth..", "..studio.experiment..")
+			.resideInAnyPackage("..studio.model..", "..studio.train..", "..studio.synth..", "..studio.experiment..",
+					"..studio.plan..")
 			.or()
 			.resideInAnyPackage("dev.vlmr1.studio.reward", "dev.vlmr1.studio.eval")
 			.should()
@@ -37,6 +38,18 @@ class ModularityTests {
 			.dependOnClassesThat()
 			.resideOutsideOfPackages("dev.vlmr1.studio.model..", "java..", "javax..", "ai.djl..", "com.fasterxml.jackson..",
 					"org.jspecify..")
+			.allowEmptyShould(true)
+			.check(CLASSES);
+	}
+
+	@Test
+	void memoryPlanStandsOnTheModelConfigurationAlone() {
+		noClasses().that()
+			.resideInAPackage("dev.vlmr1.studio.plan..")
+			.should()
+			.dependOnClassesThat()
+			.resideOutsideOfPackages("dev.vlmr1.studio.plan..", "dev.vlmr1.studio.model..", "java..",
+					"com.fasterxml.jackson..", "org.jspecify..")
 			.allowEmptyShould(true)
 			.check(CLASSES);
 	}

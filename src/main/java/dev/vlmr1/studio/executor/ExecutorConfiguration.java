@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import dev.vlmr1.studio.plan.MemoryBudget;
 import dev.vlmr1.studio.run.RunManagement;
 import dev.vlmr1.studio.run.RunProperties;
 import dev.vlmr1.studio.web.StudioProperties;
@@ -30,6 +31,15 @@ class ExecutorConfiguration {
 	AttemptLedger attemptLedger(RunManagement runs, JdbcClient jdbc, PlatformTransactionManager transactions,
 			ExecutorProperties properties) {
 		return new AttemptLedger(runs, jdbc, transactions, properties.retryPolicy());
+	}
+
+	/**
+	 * What a worker has for a run, which the run module plans new runs against: the local workers' memory limit
+	 * (workers started elsewhere are expected to be sized alike).
+	 */
+	@Bean
+	MemoryBudget workerMemoryBudget(ExecutorProperties properties) {
+		return properties.local().memoryBudget();
 	}
 
 	@Bean

@@ -1,10 +1,14 @@
 package dev.vlmr1.studio.executor;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import dev.vlmr1.studio.plan.ByteSize;
+import dev.vlmr1.studio.plan.MemoryBudget;
 
 /**
  * Settings of the executor ({@code studio.executor.*}). The lease itself is the run module's
@@ -46,9 +50,32 @@ public record ExecutorProperties(@DefaultValue("PT5S") Duration heartbeat, @Defa
 	 * @param heap {@code -Xmx} of each worker
 	 * @param threads processors a worker may use ({@code -XX:ActiveProcessorCount})
 	 * @param jvmArgs extra JVM arguments, separated by spaces
+	 * @param memoryLimit all the memory one worker process may use: its heap, the JVM and libtorch runtime, and the
+	 * run's tensors (native memory); a run whose memory plan needs more is refused when it is created. Empty: three
+	 * quarters of the machine's physical memory, shared among {@code maxWorkers}
 	 */
 	public record Local(@DefaultValue("true") boolean enabled, @DefaultValue("1") int maxWorkers,
-			@DefaultValue("1g") String heap, @DefaultValue("2") int threads, @DefaultValue("") String jvmArgs) {
+			@DefaultValue("1g") String heap, @DefaultValue("2") int threads, @DefaultValue("") String jvmArgs,
+			@DefaultValue("") String memoryLimit) {
+
+		/** The memory budget of one worker: {@code memoryLimit}, or a share of the physical memory. */
+		public MemoryBudget memoryBudget() {
+			long heapBytes = ByteSize.parse(heap);
+			long limit = memoryLimit.isBlank() ? physicalMemory() * 3 / 4 / Math.max(1, maxWorkers)
+					: ByteSize.parse(memoryLimit);
+			MemoryBudget budget = MemoryBudget.cpuWorker(limit, heapBytes);
+			if (budget.reservedBytes() >= limit) {
+				throw new IllegalStateException("studio.executor.local.memory-limit (" + ByteSize.format(limit)
+						+ ") leaves nothing for tensors after the heap (" + ByteSize.format(heapBytes)
+						+ ") and the runtime (" + ByteSize.format(MemoryBudget.CPU_RUNTIME_BYTES) + ")");
+			}
+			return budget;
+		}
+
+		private static long physicalMemory() {
+			return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+				.getTotalMemorySize();
+		}
 
 	}
 

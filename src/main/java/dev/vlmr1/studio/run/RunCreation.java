@@ -21,14 +21,16 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.vlmr1.studio.catalog.ModelCatalog;
 import dev.vlmr1.studio.dataset.DatasetId;
 import dev.vlmr1.studio.dataset.DatasetManagement;
+import dev.vlmr1.studio.plan.MemoryPlan;
 import dev.vlmr1.studio.reward.config.RewardConfigManagement;
 import dev.vlmr1.studio.web.ApiProblem;
 import dev.vlmr1.studio.web.CurrentUser;
 
 /**
  * Creates runs from {@code POST /api/runs}: validation (every problem at once), references checked through
- * the dataset and reward modules' APIs, and {@code Idempotency-Key} semantics, all in one transaction so
- * that a failure leaves neither a run nor a used key behind.
+ * the dataset and reward modules' APIs, the memory plan (a run that cannot fit in a worker is refused with the
+ * cheapest change that fits), and {@code Idempotency-Key} semantics, all in one transaction so that a failure leaves
+ * neither a run nor a used key behind.
  */
 @Service
 class RunCreation {
@@ -53,11 +55,14 @@ class RunCreation {
 
 	private final LengthLimitsCheck lengthLimits;
 
+	private final RunMemoryPlans plans;
+
 	RunCreation(RunStore runs, IdempotencyStore keys, DatasetManagement datasets, RewardConfigManagement rewardConfigs,
 			ModelCatalog models, RunProperties properties, JsonMapper json, ApplicationEventPublisher events,
-			LengthLimitsCheck lengthLimits) {
+			LengthLimitsCheck lengthLimits, RunMemoryPlans plans) {
 		this.events = events;
 		this.lengthLimits = lengthLimits;
+		this.plans = plans;
 		this.models = models;
 		this.runs = runs;
 		this.keys = keys;
@@ -116,6 +121,10 @@ class RunCreation {
 		errors.addAll(lengthLimits.check(request, java.nio.file.Path.of(models.get(user, request.modelId()).path())));
 		if (!errors.isEmpty()) {
 			throw invalid(errors);
+		}
+		MemoryPlan plan = plans.plan(user, request.type(), request.modelId(), request.hyperparameters()).orElse(null);
+		if (plan != null && !plan.fits()) {
+			throw RunMemoryPlans.refusal(plan);
 		}
 		long id = runs.insert(new RunStore.NewRun(user.id(), request.type(), request.modelId(), request.datasetIds(),
 				request.evalDatasetId(), request.type() == RunType.SFT ? null : request.rewardConfigId(), terms,

@@ -136,7 +136,7 @@ class ExecutorUnitTests {
 		assertThat(WorkerLaunch.launchTarget("a.jar" + java.io.File.pathSeparator + "classes"))
 			.containsExactly("-cp", "a.jar" + java.io.File.pathSeparator + "classes", WorkerLaunch.MAIN_CLASS);
 		assertThat(WorkerLaunch.launchTarget(tmp.resolve("missing.jar").toString())).first().isEqualTo("-cp");
-		WorkerLaunch launch = WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "512m", 2, "-Dx=1"),
+		WorkerLaunch launch = WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "512m", 2, "-Dx=1", ""),
 				java.util.Map.of("studio.runs.lease", "PT5S"), WorkerLaunch.databaseEnvironment("jdbc:postgresql://h/db", "u", "secret"));
 		assertThat(launch.command()).contains("-Xmx512m", "-XX:ActiveProcessorCount=2", "-XX:+ExitOnOutOfMemoryError", "-Dx=1",
 				"-Dstudio.runs.lease=PT5S", "worker");

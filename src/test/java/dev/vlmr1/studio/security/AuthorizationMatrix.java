@@ -91,6 +91,7 @@ final class AuthorizationMatrix {
 		// runs
 		api("GET /api/runs").lists(RUN, "$.items[*].id").query("size=100"),
 		api("POST /api/runs").succeeds(201).json(RUN_BODY),
+		api("POST /api/runs/plan").on(MODEL).succeeds(200).json("{\"type\": \"grpo\", \"modelId\": {id}}"),
 		api("GET /api/runs/{id}").on(RUN).succeeds(200),
 		api("POST /api/runs/{id}/cancel").on(RUN).consumes().succeeds(200),
 		api("GET /api/runs/{id}/metrics").on(RUN).succeeds(200),
@@ -104,6 +105,7 @@ final class AuthorizationMatrix {
 		page("GET /runs").lists(RUN, "runs"),
 		page("GET /runs/new").lists(MODEL, "models"),
 		page("POST /runs").succeeds(302).form(RUN_FORM),
+		page("POST /runs/plan").on(MODEL).succeeds(200).form("type=grpo&modelId={id}"),
 		page("GET /runs/{id}").on(RUN).succeeds(200),
 		page("POST /runs/{id}/cancel").on(RUN).consumes().succeeds(302),
 		page("GET /runs/{id}/events").on(FINISHED_RUN).succeeds(200),

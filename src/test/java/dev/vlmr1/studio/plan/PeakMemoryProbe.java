@@ -1,0 +1,41 @@
+package dev.vlmr1.studio.plan;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import dev.vlmr1.studio.executor.RewardScorers;
+import dev.vlmr1.studio.train.TrainCommand;
+
+/**
+ * A worker-like process for {@link MemoryPlanMeasurementTests}: trains with {@code train grpo|sft …} (the arguments
+ * as given), then prints the process's peak resident memory ({@code VmHWM} of {@code /proc/self/status}), so the
+ * measurement sees one run in a fresh JVM, as a worker does.
+ */
+public final class PeakMemoryProbe {
+
+	static final String PEAK = "peak-rss-bytes=";
+
+	private PeakMemoryProbe() {
+	}
+
+	public static void main(String[] args) throws IOException {
+		int code = TrainCommand.run(args, RewardScorers::fromJson);
+		System.out.println(PEAK + peakResidentBytes());
+		System.out.flush();
+		System.exit(code);
+	}
+
+	/** {@code VmHWM}: the most resident memory this process had at any time. */
+	static long peakResidentBytes() throws IOException {
+		return Files.readAllLines(Path.of("/proc/self/status"))
+			.stream()
+			.filter((l) -> l.startsWith("VmHWM:"))
+			.map((l) -> Arrays.stream(l.substring(6).trim().split("\\s+")).findFirst().orElseThrow())
+			.mapToLong((kb) -> Long.parseLong(kb) * 1024)
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("no VmHWM in /proc/self/status"));
+	}
+
+}
