@@ -47,7 +47,10 @@ public final class ImageProcessor {
 		return config;
 	}
 
-	/** Reads an image file (PNG, JPEG, BMP, GIF, WebP through the TwelveMonkeys plugin), with a clear error for anything unreadable. */
+	/**
+	 * Reads an image file (PNG, JPEG, BMP, GIF; WebP through the TwelveMonkeys plugin), with a clear error for
+	 * anything unreadable.
+	 */
 	public static BufferedImage read(Path file) {
 		try {
 			BufferedImage image = ImageIO.read(file.toFile());
