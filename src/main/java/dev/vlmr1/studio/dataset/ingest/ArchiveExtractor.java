@@ -120,6 +120,10 @@ final class ArchiveExtractor {
 	}
 
 	private void extractZip(Path archive, Path target) throws IOException, ArchiveException {
+		// the end record's count first, before commons-compress builds an object per central-directory entry
+		if (ZipEndRecord.declaredEntries(archive) > limits.maxArchiveEntries()) {
+			throw tooManyEntries();
+		}
 		try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
 			// the central directory lists every entry: judge them all before writing the first
 			List<ZipArchiveEntry> entries = new ArrayList<>();
@@ -233,8 +237,7 @@ final class ArchiveExtractor {
 
 		void entry(String rawName, EntryKind kind, long declaredSize) throws ArchiveException {
 			if (++count > limits.maxArchiveEntries()) {
-				throw fail(IssueCode.ARCHIVE_TOO_MANY_ENTRIES, "", "more than " + limits.maxArchiveEntries()
-						+ " entries (studio.datasets.max-archive-entries)");
+				throw tooManyEntries();
 			}
 			boolean directory = kind.directory();
 			String name = directory && rawName.endsWith("/") ? rawName.substring(0, rawName.length() - 1) : rawName;
@@ -286,6 +289,11 @@ final class ArchiveExtractor {
 				}
 			}
 		}
+	}
+
+	private ArchiveException tooManyEntries() {
+		return fail(IssueCode.ARCHIVE_TOO_MANY_ENTRIES, "", "more than " + limits.maxArchiveEntries()
+				+ " entries (studio.datasets.max-archive-entries)");
 	}
 
 	/** The whole archive expanding to {@code total} bytes stays within both bounds. */
