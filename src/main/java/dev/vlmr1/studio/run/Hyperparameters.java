@@ -121,14 +121,12 @@ final class Hyperparameters {
 	private static void crossChecks(RunType type, Map<String, Object> hp, List<FieldError> found) {
 		int g = (Integer) hp.get("num_generations");
 		int perDevice = (Integer) hp.get("per_device_train_batch_size");
-		int accumulation = (Integer) hp.get("gradient_accumulation_steps");
-		// TRL: the generation batch (micro-batch × accumulation steps) is cut into whole groups of G; in long
-		// arithmetic, as an int product can wrap to 0 and so pass as a multiple of anything
-		long generationBatch = Math.multiplyExact((long) perDevice, (long) accumulation);
-		if (type == RunType.GRPO && generationBatch % g != 0) {
-			found.add(error("per_device_train_batch_size", "per_device_train_batch_size × gradient_accumulation_steps = "
-					+ perDevice + " × " + accumulation + " = " + generationBatch
-					+ " must be divisible by num_generations (G = " + g + ")"));
+		// the trainer (GrpoConfig) cuts each micro-batch into whole groups of G, so that is the rule a run must meet.
+		// TRL's looser one (micro-batch × accumulation a multiple of G) let runs through that then failed at setup,
+		// and its int product wrapped to 0 for 65,536 × 65,536 and so passed as a multiple of anything
+		if (type == RunType.GRPO && perDevice % g != 0) {
+			found.add(error("per_device_train_batch_size", "per_device_train_batch_size = " + perDevice
+					+ " must be a multiple of num_generations (G = " + g + "): each micro-batch holds whole groups"));
 		}
 		if ((Double) hp.get("epsilon_high") < (Double) hp.get("epsilon")) {
 			found.add(error("epsilon_high", "must be ≥ epsilon (" + hp.get("epsilon") + "); got " + hp.get("epsilon_high")));

@@ -77,8 +77,15 @@ class HyperparametersTests {
 		errors.clear();
 		Hyperparameters.validate(RunType.SFT, Map.of("num_generations", 3, "per_device_train_batch_size", 4), errors);
 		assertThat(errors).isEmpty();
-		// 4 × 2 = 8 is a multiple of G = 8 even though 4 alone is not (TRL's generation batch)
+		// 4 × 2 = 8 is a multiple of G = 8, but the trainer needs whole groups in each micro-batch of 4: a run
+		// accepted by TRL's rule failed at setup (issue 11: everything accepted is usable)
 		Hyperparameters.validate(RunType.GRPO, Map.of("per_device_train_batch_size", 4, "gradient_accumulation_steps", 2),
+				errors);
+		assertThat(errors).extracting(FieldError::message).containsExactly(
+				"per_device_train_batch_size = 4 must be a multiple of num_generations (G = 8): each micro-batch holds "
+						+ "whole groups");
+		errors.clear();
+		Hyperparameters.validate(RunType.GRPO, Map.of("per_device_train_batch_size", 16, "gradient_accumulation_steps", 2),
 				errors);
 		assertThat(errors).isEmpty();
 	}
@@ -129,14 +136,15 @@ class HyperparametersTests {
 		Hyperparameters.validate(RunType.GRPO, Map.of("num_generations", 3, "per_device_train_batch_size", 1024,
 				"gradient_accumulation_steps", 1024), errors);
 		assertThat(errors).extracting(FieldError::message)
-			.containsExactly("per_device_train_batch_size × gradient_accumulation_steps = 1024 × 1024 = 1048576 must be "
-					+ "divisible by num_generations (G = 3)");
+			.containsExactly("per_device_train_batch_size = 1024 must be a multiple of num_generations (G = 3): each "
+					+ "micro-batch holds whole groups");
 	}
 
 	@Test
 	void theLargestAcceptedValuesAreAcceptedTogether() {
 		Map<String, Object> largest = new HashMap<>();
 		largest.put("num_generations", 64);
+		// 1024 = 16 groups of 64
 		largest.put("per_device_train_batch_size", 1024);
 		largest.put("gradient_accumulation_steps", 1024);
 		largest.put("max_steps", Hyperparameters.MAX_STEPS);
