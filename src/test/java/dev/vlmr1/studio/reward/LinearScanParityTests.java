@@ -77,6 +77,31 @@ class LinearScanParityTests {
 		});
 	}
 
+	@Test
+	void repetitionCountsTheSameNgramsAsJoinedWordStrings() {
+		RewardSample sample = RewardSample.of("q", "s");
+		for (int n : new int[] { 1, 2, 3, 6 }) {
+			RepetitionReward reward = (RepetitionReward) RewardRegistry.standard()
+				.create(new RewardTerm("repetition", 1, java.util.Map.of("ngram", n)));
+			forRandomTexts((text) -> {
+				// the n-grams as VLM-R1 builds them: words joined by one space
+				String[] words = text.strip().split("\\s+");
+				java.util.List<String> grams = new java.util.ArrayList<>();
+				if (!text.isBlank()) {
+					for (int i = 0; i + n <= words.length; i++) {
+						grams.add(String.join(" ", java.util.Arrays.asList(words).subList(i, i + n)));
+					}
+				}
+				double expected = grams.isEmpty() ? 0 : -(1 - (double) new java.util.HashSet<>(grams).size() / grams.size());
+				if (Answers.last(text).map(DetectionParser::parse)
+					.filter((d) -> !d.none() && d.problems().isEmpty() && d.items() > 0)
+					.isEmpty()) {
+					assertThat(reward.score(Completion.of(text), sample)).as(text).isEqualTo(expected);
+				}
+			});
+		}
+	}
+
 	private static void forRandomTexts(java.util.function.Consumer<String> check) {
 		Random random = new Random(11);
 		for (int i = 0; i < TEXTS; i++) {
