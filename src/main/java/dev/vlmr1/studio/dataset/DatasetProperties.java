@@ -16,9 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxLineBytes longest jsonl line
  * @param maxLines most lines per jsonl file
  * @param maxImageBytes largest image file
- * @param maxArchiveEntries most entries per archive
- * @param maxArchiveBytes most bytes extracted from one archive
- * @param maxCompressionRatio largest expansion ratio of archive content
+ * @param maxArchiveEntries most entries per archive, checked before anything is extracted
+ * @param maxArchiveBytes most bytes extracted from one archive as a whole
+ * @param maxCompressionRatio largest expansion ratio of an archive as a whole and of each of its entries
  * @param reportCap most issues kept in a stored report or a problem response
  */
 @ConfigurationProperties("studio.datasets")

@@ -2,8 +2,6 @@ package dev.vlmr1.studio.reward;
 
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -12,25 +10,31 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Answers {
 
-	private static final Pattern ANSWER = Pattern.compile("<answer>(.*?)</answer>", Pattern.DOTALL);
-
 	private Answers() {
 	}
 
-	/** The text inside the first {@code <answer>…</answer>}, untrimmed; VLM-R1's REC reward reads this one. */
+	/**
+	 * The text inside the first {@code <answer>…</answer>}, untrimmed; VLM-R1's REC reward reads this one. As
+	 * {@code <answer>(.*?)</answer>} finds it, in linear time.
+	 */
 	public static Optional<String> first(String text) {
-		Matcher m = ANSWER.matcher(text);
-		return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+		int @Nullable [] pair = TagScan.nextPair(text, TagScan.ANSWER, TagScan.ANSWER_CLOSE, 0);
+		return (pair == null) ? Optional.empty() : Optional.of(text.substring(pair[0], pair[1]));
 	}
 
-	/** The text inside the last {@code <answer>…</answer>}, untrimmed; the default for every other function. */
+	/**
+	 * The text inside the last {@code <answer>…</answer>}, untrimmed; the default for every other function. The last
+	 * of the non-overlapping pairs that repeated {@code <answer>(.*?)</answer>} finds, in linear time.
+	 */
 	public static Optional<String> last(String text) {
-		Matcher m = ANSWER.matcher(text);
-		@Nullable String found = null;
-		while (m.find()) {
-			found = m.group(1);
+		int @Nullable [] found = null;
+		int from = 0;
+		int @Nullable [] pair;
+		while ((pair = TagScan.nextPair(text, TagScan.ANSWER, TagScan.ANSWER_CLOSE, from)) != null) {
+			found = pair;
+			from = pair[1] + TagScan.ANSWER_CLOSE.length();
 		}
-		return Optional.ofNullable(found);
+		return (found == null) ? Optional.empty() : Optional.of(text.substring(found[0], found[1]));
 	}
 
 	/**

@@ -2,8 +2,6 @@ package dev.vlmr1.studio.reward;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DetectionParser {
 
-	private static final Pattern FENCE = Pattern.compile("```(?:json)?(.*?)```", Pattern.DOTALL);
+	private static final String FENCE = "```";
+
+	private static final String JSON_TAG = "json";
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,11 +64,33 @@ public final class DetectionParser {
 		return gt;
 	}
 
-	private static String unfence(String answer) {
-		Matcher m = FENCE.matcher(answer);
+	/**
+	 * The inside of the last fence that repeated {@code ```(?:json)?(.*?)```} (dot matching newlines) finds, or the
+	 * answer itself when there is none; a linear scan, as the lazy pattern retried every later fence to the end.
+	 */
+	static String unfence(String answer) {
 		@Nullable String inside = null;
-		while (m.find()) {
-			inside = m.group(1);
+		int from = 0;
+		int open;
+		while ((open = answer.indexOf(FENCE, from)) >= 0) {
+			int afterOpen = open + FENCE.length();
+			int contentStart = afterOpen;
+			int close = -1;
+			if (answer.startsWith(JSON_TAG, afterOpen)) {
+				contentStart = afterOpen + JSON_TAG.length();
+				close = answer.indexOf(FENCE, contentStart);
+			}
+			if (close < 0) {
+				// the optional tag given back, as the pattern backtracks
+				contentStart = afterOpen;
+				close = answer.indexOf(FENCE, contentStart);
+			}
+			if (close < 0) {
+				// no fence closes this one, so none closes a later one either
+				break;
+			}
+			inside = answer.substring(contentStart, close);
+			from = close + FENCE.length();
 		}
 		return (inside != null) ? inside : answer;
 	}

@@ -28,6 +28,13 @@ public final class RewardRegistry {
 	 */
 	public static final String DEFAULT_METHOD = "default";
 
+	/**
+	 * Largest weight of a term, either sign. Every score lies in [-10, 10] (length_cosine's range; the others in
+	 * [-1, 1]), so a total of all functions at this weight stays far from Infinity: finite weights alone summed
+	 * 1e308 + 1e308 to Infinity.
+	 */
+	public static final double MAX_WEIGHT = 1000;
+
 	private final Map<String, RewardFunctionSpec> specs = new LinkedHashMap<>();
 
 	private RewardRegistry(List<RewardFunctionSpec> specs) {
@@ -99,7 +106,7 @@ public final class RewardRegistry {
 
 	/**
 	 * Checks a configuration and returns every problem at once (empty when valid): no terms, unknown function,
-	 * duplicate function, weight not finite, unknown parameter, wrong parameter type, value out of range.
+	 * duplicate function, weight not finite or beyond ±MAX_WEIGHT, unknown parameter, wrong parameter type, value out of range.
 	 */
 	public List<ConfigViolation> validate(List<RewardTerm> terms) {
 		List<ConfigViolation> out = new ArrayList<>();
@@ -116,6 +123,10 @@ public final class RewardRegistry {
 	private void validateTerm(int i, RewardTerm term, Map<String, Integer> firstIndex, List<ConfigViolation> out) {
 		if (!Double.isFinite(term.weight())) {
 			out.add(new ConfigViolation(i, "weight", "must be a finite number, got " + term.weight()));
+		}
+		else if (Math.abs(term.weight()) > MAX_WEIGHT) {
+			out.add(new ConfigViolation(i, "weight", "must be in [-" + (int) MAX_WEIGHT + ", " + (int) MAX_WEIGHT
+					+ "], got " + term.weight()));
 		}
 		String name = term.function();
 		RewardFunctionSpec spec = specs.get(name);

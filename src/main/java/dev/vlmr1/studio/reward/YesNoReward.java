@@ -27,9 +27,23 @@ public final class YesNoReward implements RewardFunction {
 				+ truth + "\""));
 	}
 
-	private static String first(String text) {
-		Matcher m = YES_NO.matcher(text.toLowerCase(Locale.ROOT));
-		return m.find() ? m.group(1) : "";
+	/**
+	 * What {@code find} of the pattern answers, trying only where "yes" or "no" starts. Java's {@code \b} walks
+	 * back over combining marks to their base character, so trying it at every position of a long run of marks
+	 * took time quadratic in the run; a candidate's own letters end the run before it, so here each mark is walked
+	 * at most once.
+	 */
+	static String first(String text) {
+		String lower = text.toLowerCase(Locale.ROOT);
+		// transparent bounds: the word boundary sees the text before the region, as find() does
+		Matcher m = YES_NO.matcher(lower).useTransparentBounds(true);
+		for (int i = 0; i < lower.length(); i++) {
+			boolean candidate = lower.startsWith("yes", i) || lower.startsWith("no", i);
+			if (candidate && m.region(i, lower.length()).lookingAt()) {
+				return m.group(1);
+			}
+		}
+		return "";
 	}
 
 }

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * {@code epsilon})
  * @param min lower bound, or null
  * @param minExclusive whether {@code min} itself is refused ({@code learning_rate > 0})
- * @param max upper bound (inclusive), or null
+ * @param max upper bound (inclusive); null only for {@code BOOL} and {@code CHOICE}
  * @param choices the values a {@code CHOICE} accepts
  */
 record Hyperparameter(String name, Kind kind, @Nullable Object defaultValue, @Nullable Double min,
@@ -24,16 +24,18 @@ record Hyperparameter(String name, Kind kind, @Nullable Object defaultValue, @Nu
 
 	}
 
-	static Hyperparameter integer(String name, int def, int min, String description) {
-		return new Hyperparameter(name, Kind.INT, def, (double) min, false, null, List.of(), description);
+	/** An integer in [min, max]; every number has an upper bound a real run could use (issue 11 class 7). */
+	static Hyperparameter integer(String name, int def, int min, int max, String description) {
+		return new Hyperparameter(name, Kind.INT, def, (double) min, false, (double) max, List.of(), description);
 	}
 
-	static Hyperparameter positive(String name, double def, String description) {
-		return new Hyperparameter(name, Kind.NUMBER, def, 0.0, true, null, List.of(), description);
+	/** A number in (0, max]. */
+	static Hyperparameter positive(String name, double def, double max, String description) {
+		return new Hyperparameter(name, Kind.NUMBER, def, 0.0, true, max, List.of(), description);
 	}
 
-	static Hyperparameter number(String name, @Nullable Double def, double min, boolean minExclusive,
-			@Nullable Double max, String description) {
+	static Hyperparameter number(String name, @Nullable Double def, double min, boolean minExclusive, double max,
+			String description) {
 		return new Hyperparameter(name, Kind.NUMBER, def, min, minExclusive, max, List.of(), description);
 	}
 

@@ -72,12 +72,21 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 		return perDeviceTrainBatchSize / numGenerations * gradientAccumulationSteps;
 	}
 
-	/** The optimiser steps of the run for a dataset of {@code samples} prompts. */
+	/**
+	 * The optimiser steps of the run for a dataset of {@code samples} prompts.
+	 * @throws IllegalArgumentException when that many steps do not fit an int (epochs × batches × μ, in long)
+	 */
 	public int totalSteps(int samples) {
 		if (maxSteps > 0) {
 			return maxSteps;
 		}
-		return numTrainEpochs * Math.max(1, (samples + promptsPerStep() - 1) / promptsPerStep()) * numIterations;
+		long batches = Math.max(1, ((long) samples + promptsPerStep() - 1) / promptsPerStep());
+		long steps = Math.multiplyExact(Math.multiplyExact((long) numTrainEpochs, batches), (long) numIterations);
+		if (steps > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException("num_train_epochs × batches × num_iterations = " + steps
+					+ " optimiser steps, more than " + Integer.MAX_VALUE + "; set max_steps or fewer epochs");
+		}
+		return (int) steps;
 	}
 
 	/** VLM-R1's REC template when every sample is REC, else the general one. */

@@ -72,6 +72,30 @@ class RewardRegistryTests {
 	}
 
 	@Test
+	void weightsAreBoundedSoATotalIsNeverInfinite() {
+		// issue 11: two finite weights of 1e308 summed to an Infinity total
+		var terms = List.of(new RewardTerm("format", 1e308, Map.of()), new RewardTerm("iou", -1e308, Map.of()),
+				new RewardTerm("exact", 1000, Map.of()), new RewardTerm("fuzzy", -1000, Map.of()));
+		assertThat(registry.validate(terms)).extracting(ConfigViolation::index, ConfigViolation::field, ConfigViolation::message)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(0, "weight", "must be in [-1000, 1000], got 1.0E308"),
+					org.assertj.core.groups.Tuple.tuple(1, "weight", "must be in [-1000, 1000], got -1.0E308"));
+		assertThatThrownBy(() -> RewardConfigParser.parseAndValidate("[{\"function\": \"format\", \"weight\": 1e400}]",
+				registry)).isInstanceOf(InvalidRewardConfigException.class);
+	}
+
+	@Test
+	void everyNumericParameterIsBoundedOnBothSides() {
+		for (RewardFunctionSpec f : registry.functions()) {
+			for (ParamSpec p : f.params()) {
+				if (p.type() == ParamType.INT || p.type() == ParamType.NUMBER) {
+					assertThat(p.min()).as(f.name() + "." + p.name()).isNotNull().isFinite();
+					assertThat(p.max()).as(f.name() + "." + p.name()).isNotNull().isFinite();
+				}
+			}
+		}
+	}
+
+	@Test
 	void specsSerialiseForTheUi() {
 		var json = new com.fasterxml.jackson.databind.ObjectMapper()
 			.valueToTree(registry.find("length_cosine").orElseThrow());

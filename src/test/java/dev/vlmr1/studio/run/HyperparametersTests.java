@@ -90,9 +90,85 @@ class HyperparametersTests {
 		errors.clear();
 		Hyperparameters.validate(RunType.SFT, Map.of("num_generations", 3, "per_device_train_batch_size", 4), errors);
 		assertThat(errors).isEmpty();
-		// 4 × 2 = 8 is a multiple of G = 8 even though 4 alone is not (TRL's generation batch)
+		// 4 × 2 = 8 is a multiple of G = 8, but the trainer needs whole groups in each micro-batch of 4: a run
+		// accepted by TRL's rule failed at setup (issue 11: everything accepted is usable)
 		Hyperparameters.validate(RunType.GRPO, Map.of("per_device_train_batch_size", 4, "gradient_accumulation_steps", 2),
 				errors);
+		assertThat(errors).extracting(FieldError::message).containsExactly(
+				"per_device_train_batch_size = 4 must be a multiple of num_generations (G = 8): each micro-batch holds "
+						+ "whole groups");
+		errors.clear();
+		Hyperparameters.validate(RunType.GRPO, Map.of("per_device_train_batch_size", 16, "gradient_accumulation_steps", 2),
+				errors);
+		assertThat(errors).isEmpty();
+	}
+
+	@Test
+	void everyNumberHasAnUpperBoundThatItsDefaultRespects() {
+		for (Hyperparameter h : Hyperparameters.SPEC) {
+			if (h.kind() == Hyperparameter.Kind.INT || h.kind() == Hyperparameter.Kind.NUMBER) {
+				assertThat(h.max()).as(h.name()).isNotNull();
+				if (h.defaultValue() instanceof Number d) {
+					assertThat(d.doubleValue()).as(h.name()).isLessThanOrEqualTo(h.max());
+				}
+			}
+		}
+	}
+
+	@Test
+	void settingsNoRunCouldUseAreRefusedWithTheirBound() {
+		// issue 11: all of these were accepted
+		Map<String, Object> given = new HashMap<>();
+		given.put("num_generations", 1_000_000_000);
+		given.put("max_completion_length", Integer.MAX_VALUE);
+		given.put("max_steps", 2_000_000_000);
+		given.put("max_pixels", Integer.MAX_VALUE);
+		given.put("num_train_epochs", 1e300);
+		given.put("learning_rate", 1e10);
+		given.put("warmup_steps", Integer.MAX_VALUE);
+		List<FieldError> errors = new ArrayList<>();
+		Hyperparameters.validate(RunType.GRPO, given, errors);
+		assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrderElementsOf(
+				given.keySet().stream().map(k -> "hyperparameters." + k).toList());
+		assertThat(errors).filteredOn(e -> e.field().endsWith(".max_pixels"))
+			.extracting(FieldError::message).containsExactly("must be ≤ 12845056; got 2147483647");
+		assertThat(errors).filteredOn(e -> e.field().endsWith(".max_completion_length"))
+			.extracting(FieldError::message).containsExactly("must be ≤ 32768; got 2147483647");
+	}
+
+	@Test
+	void aBatchWhoseProductWrapsToZeroIsNotAMultipleOfG() {
+		// 65,536 × 65,536 is 0 in int arithmetic, which every G divides
+		List<FieldError> errors = new ArrayList<>();
+		Hyperparameters.validate(RunType.GRPO, Map.of("num_generations", 3, "per_device_train_batch_size", 65_536,
+				"gradient_accumulation_steps", 65_536), errors);
+		assertThat(errors).extracting(FieldError::field).contains("hyperparameters.per_device_train_batch_size",
+				"hyperparameters.gradient_accumulation_steps");
+		// the largest accepted values still multiply without wrapping and are checked against G
+		errors.clear();
+		Hyperparameters.validate(RunType.GRPO, Map.of("num_generations", 3, "per_device_train_batch_size", 1024,
+				"gradient_accumulation_steps", 1024), errors);
+		assertThat(errors).extracting(FieldError::message)
+			.containsExactly("per_device_train_batch_size = 1024 must be a multiple of num_generations (G = 3): each "
+					+ "micro-batch holds whole groups");
+	}
+
+	@Test
+	void theLargestAcceptedValuesAreAcceptedTogether() {
+		Map<String, Object> largest = new HashMap<>();
+		largest.put("num_generations", 64);
+		// 1024 = 16 groups of 64
+		largest.put("per_device_train_batch_size", 1024);
+		largest.put("gradient_accumulation_steps", 1024);
+		largest.put("max_steps", Hyperparameters.MAX_STEPS);
+		largest.put("max_completion_length", Hyperparameters.MAX_TOKENS);
+		largest.put("max_prompt_length", Hyperparameters.MAX_TOKENS);
+		largest.put("min_pixels", Hyperparameters.MAX_PIXELS);
+		largest.put("max_pixels", Hyperparameters.MAX_PIXELS);
+		largest.put("num_iterations", 64);
+		largest.put("num_train_epochs", 100);
+		List<FieldError> errors = new ArrayList<>();
+		Hyperparameters.validate(RunType.GRPO, largest, errors);
 		assertThat(errors).isEmpty();
 	}
 

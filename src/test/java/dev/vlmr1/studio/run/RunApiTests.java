@@ -88,7 +88,7 @@ class RunApiTests extends RunTestSupport {
 					"hyperparameters.per_device_train_batch_size", "hyperparameters.epsilon_high",
 					"hyperparameters.warmup_ratio")))
 			.andExpect(jsonPath("$.errors[0].message").value(
-					"per_device_train_batch_size × gradient_accumulation_steps = 3 × 1 = 3 must be divisible by num_generations (G = 4)"));
+					"per_device_train_batch_size = 3 must be a multiple of num_generations (G = 4): each micro-batch holds whole groups"));
 		// once the hyperparameters are valid, the references are reported: both at once
 		String refs = """
 				{"type": "grpo", "modelId": %d, "datasetIds": [%d], "rewardConfigId": 999999}"""

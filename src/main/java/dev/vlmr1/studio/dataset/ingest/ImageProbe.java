@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * Checks one image file: magic bytes (T3.8: HTML named {@code x.jpg} is not an image), dimensions read from
  * the header by an {@link ImageReader} before anything is decoded (T3.5 pixel floods), minimum side, then a
  * full decode (subsampled to about a megapixel, so a legal 170-megapixel image costs no more heap than a
- * small one) to catch corrupt files. WebP has no decoder in the JDK: its dimensions come from the RIFF
- * header and it is not decoded.
+ * small one) to catch corrupt files. WebP is read the same way, by the TwelveMonkeys ImageIO plugin that training
+ * reads it with too: a WebP header followed by anything but image data is corrupt, not an image.
  */
 final class ImageProbe {
 
@@ -50,7 +50,7 @@ final class ImageProbe {
 			if (format == null) {
 				return Result.refused(IssueCode.NOT_AN_IMAGE, "not a PNG, JPEG, GIF, BMP or WebP file (magic bytes)");
 			}
-			return format.equals("webp") ? probeWebp(bytes, file, limits) : probeImageIo(bytes, format, file, limits);
+			return probeImageIo(bytes, format, file, limits);
 		}
 		catch (IOException | RuntimeException ex) {
 			return Result.refused(IssueCode.IMAGE_CORRUPT, "cannot read image: " + ex.getMessage());
@@ -86,35 +86,6 @@ final class ImageProbe {
 		finally {
 			reader.dispose();
 		}
-	}
-
-	private static Result probeWebp(byte[] bytes, Path file, IngestLimits limits) {
-		if (bytes.length < 30) {
-			return Result.refused(IssueCode.IMAGE_CORRUPT, "truncated WebP header");
-		}
-		String chunk = new String(bytes, 12, 4, java.nio.charset.StandardCharsets.US_ASCII);
-		int width;
-		int height;
-		switch (chunk) {
-			case "VP8 " -> {
-				width = u16(bytes, 26) & 0x3FFF;
-				height = u16(bytes, 28) & 0x3FFF;
-			}
-			case "VP8L" -> {
-				int bits = u16(bytes, 21) | (u16(bytes, 23) << 16);
-				width = (bits & 0x3FFF) + 1;
-				height = ((bits >>> 14) & 0x3FFF) + 1;
-			}
-			case "VP8X" -> {
-				width = (u16(bytes, 24) | ((bytes[26] & 0xff) << 16)) + 1;
-				height = (u16(bytes, 27) | ((bytes[29] & 0xff) << 16)) + 1;
-			}
-			default -> {
-				return Result.refused(IssueCode.IMAGE_CORRUPT, "unknown WebP chunk " + chunk.strip());
-			}
-		}
-		Result refused = checkSize(width, height, limits);
-		return refused != null ? refused : accepted(bytes, width, height, "webp", file);
 	}
 
 	private static @Nullable Result checkSize(int width, int height, IngestLimits limits) {
@@ -153,10 +124,6 @@ final class ImageProbe {
 			return "webp";
 		}
 		return null;
-	}
-
-	private static int u16(byte[] b, int offset) {
-		return (b[offset] & 0xff) | ((b[offset + 1] & 0xff) << 8);
 	}
 
 	static String sha256(byte[] bytes) {

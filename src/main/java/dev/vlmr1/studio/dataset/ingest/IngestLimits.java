@@ -11,9 +11,10 @@ package dev.vlmr1.studio.dataset.ingest;
  * @param maxPixels largest width·height of an image, read from its header before decoding (PIL's default)
  * @param minSide smallest width or height of an image (Qwen-VL's patch 14 · merge 2)
  * @param maxImageBytes largest image file
- * @param maxArchiveEntries most entries in one archive
- * @param maxArchiveBytes most bytes extracted from one archive, counted on the bytes actually written
- * @param maxCompressionRatio largest extracted/compressed ratio of an entry (or a gzip stream) above 1 MiB
+ * @param maxArchiveEntries most entries in one archive, checked before anything is extracted
+ * @param maxArchiveBytes most bytes extracted from one archive as a whole, declared and actually written
+ * @param maxCompressionRatio largest extracted/compressed ratio, above 1 MiB: of the whole archive (bytes written
+ * over the archive's size) and of each zip entry or gzip stream
  */
 public record IngestLimits(int maxLineBytes, int maxLines, int maxNestingDepth, int maxNumberLength,
 		int maxPathLength, long maxPixels, int minSide, long maxImageBytes, int maxArchiveEntries,

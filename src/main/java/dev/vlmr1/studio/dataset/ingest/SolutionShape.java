@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -54,7 +55,11 @@ final class SolutionShape {
 			node = json.readTree(answer);
 		}
 		catch (JacksonException ex) {
-			return new Shape(TaskType.OTHER, List.of(), null, "");
+			JsonNode withNonFinite = readWithNonFiniteNumbers(answer, json);
+			if (withNonFinite == null) {
+				return new Shape(TaskType.OTHER, List.of(), null, "");
+			}
+			node = withNonFinite;
 		}
 		if (!node.isArray() || node.isEmpty()) {
 			return new Shape(node.isArray() ? TaskType.OVD : TaskType.OTHER, List.of(), null, "");
@@ -68,6 +73,23 @@ final class SolutionShape {
 					: new Shape(TaskType.REC, List.of(box(node)), null, "");
 		}
 		return new Shape(TaskType.OTHER, List.of(), null, "");
+	}
+
+	/**
+	 * The answer read again with {@code NaN} and {@code Infinity} allowed as numbers, when it names them: JSON has
+	 * no such numbers, so a box written with one failed to parse and the row passed silently as another task; read
+	 * this way it is a box whose coordinates are not finite, and refused as an invalid box.
+	 */
+	private static @Nullable JsonNode readWithNonFiniteNumbers(String answer, JsonMapper json) {
+		if (!(answer.contains("NaN") || answer.contains("Infinity") || answer.contains("INF"))) {
+			return null;
+		}
+		try {
+			return json.rebuild().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build().readTree(answer);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
 	}
 
 	/** {@code [a, b, c, d]} of four plain decimal numbers, or null for anything else. */

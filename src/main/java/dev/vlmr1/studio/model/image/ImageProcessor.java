@@ -52,7 +52,10 @@ public final class ImageProcessor {
 		return config;
 	}
 
-	/** Reads an image file (PNG, JPEG, BMP, GIF), with a clear error for anything unreadable. */
+	/**
+	 * Reads an image file (PNG, JPEG, BMP, GIF; WebP through the TwelveMonkeys plugin), with a clear error for
+	 * anything unreadable.
+	 */
 	public static BufferedImage read(Path file) {
 		try {
 			BufferedImage image = ImageIO.read(file.toFile());

@@ -37,10 +37,20 @@ class ArchiveExtractorTests {
 	Path tmp;
 
 	private Issue extract(byte[] archive) throws IOException {
+		return extract(archive, LIMITS);
+	}
+
+	/** Extracts into a fresh folder; a refused archive must leave that folder empty. */
+	private Issue extract(byte[] archive, IngestLimits limits) throws IOException {
 		Path file = tmp.resolve("upload-" + UUID.randomUUID());
 		Files.write(file, archive);
 		Path target = Files.createDirectories(tmp.resolve("root-" + UUID.randomUUID()).resolve("target"));
-		Issue issue = ArchiveImport.extract(file, target, LIMITS, "archive[0]");
+		Issue issue = ArchiveImport.extract(file, target, limits, "archive[0]");
+		if (issue != null) {
+			try (Stream<Path> left = Files.list(target)) {
+				assertThat(left).as("a refused archive leaves nothing behind (" + issue.message() + ")").isEmpty();
+			}
+		}
 		try (Stream<Path> all = Files.walk(tmp)) {
 			assertThat(all.filter(Files::isSymbolicLink)).as("no symlink is ever created").isEmpty();
 		}
@@ -156,6 +166,160 @@ class ArchiveExtractorTests {
 		try (Stream<Path> files = Files.walk(target)) {
 			assertThat(files.filter(Files::isRegularFile)).containsExactly(target.resolve("inner.zip"));
 		}
+	}
+
+	@Test
+	void manySmallEntriesOfZerosStopAtTheOverallRatioBeforeAnythingIsWritten() throws IOException {
+		// issue 11: 1,100 entries of 1 MiB of zeros each passed, as only entries over 1 MiB had their ratio judged
+		IngestLimits roomy = new IngestLimits(1 << 20, 1000, 64, 100, 1024, 178_956_970L, 28, 64L << 20, 50_000,
+				8L << 30, 200);
+		byte[] zeros = new byte[1 << 20];
+		var out = new ByteArrayOutputStream();
+		try (ZipOutputStream zip = new ZipOutputStream(out)) {
+			for (int i = 0; i < 300; i++) {
+				zip.putNextEntry(new ZipEntry("zeros" + i + ".png"));
+				zip.write(zeros);
+				zip.closeEntry();
+			}
+		}
+		byte[] archive = out.toByteArray();
+		Issue issue = extract(archive, roomy);
+		assertThat(issue).isNotNull();
+		assertThat(issue.code()).isEqualTo("archive_ratio");
+		assertThat(issue.message()).contains("200").contains("studio.datasets.max-compression-ratio");
+		// the same archive with every declared size rewritten to 100 bytes: caught while writing, then cleaned up
+		ByteBuffer b = ByteBuffer.wrap(archive).order(ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i + 28 < archive.length; i++) {
+			if (b.getInt(i) == 0x02014b50) {
+				b.putInt(i + 24, 100);
+			}
+		}
+		Issue lying = extract(archive, roomy);
+		assertThat(lying).isNotNull();
+		assertThat(lying.code()).isIn("archive_ratio", "archive_corrupt");
+		// and as a tar.gz, whose entries have no compressed size of their own
+		Issue tarGz = extract(gzip(tarOf(300, zeros)), roomy);
+		assertThat(tarGz).isNotNull();
+		assertThat(tarGz.code()).isEqualTo("archive_ratio");
+	}
+
+	@Test
+	void theWholeArchiveIsBoundedByTheTotalBytesSetting() throws IOException {
+		byte[] random = new byte[3 << 20];
+		new Random(2).nextBytes(random);
+		// three entries of 3 MiB of noise: each alone fits the 8 MiB cap, together they do not
+		var out = new ByteArrayOutputStream();
+		try (ZipOutputStream zip = new ZipOutputStream(out)) {
+			for (int i = 0; i < 3; i++) {
+				zip.putNextEntry(new ZipEntry("noise" + i + ".png"));
+				zip.write(random);
+				zip.closeEntry();
+			}
+		}
+		Issue issue = extract(out.toByteArray());
+		assertThat(issue.code()).isEqualTo("archive_too_large");
+		assertThat(issue.message()).contains(Long.toString(CAP)).contains("studio.datasets.max-archive-bytes");
+	}
+
+	@Test
+	void entryCountIsCheckedBeforeTheFirstFileIsWritten() throws IOException {
+		byte[] small = "x".getBytes(StandardCharsets.UTF_8);
+		var out = new ByteArrayOutputStream();
+		try (ZipOutputStream zip = new ZipOutputStream(out)) {
+			for (int i = 0; i < 1001; i++) {
+				zip.putNextEntry(new ZipEntry("e" + i + ".png"));
+				zip.write(small);
+				zip.closeEntry();
+			}
+		}
+		Issue issue = extract(out.toByteArray());
+		assertThat(issue.code()).isEqualTo("archive_too_many_entries");
+		assertThat(issue.message()).contains("1000").contains("studio.datasets.max-archive-entries");
+		Issue tarIssue = extract(tarOf(1001, small));
+		assertThat(tarIssue.code()).isEqualTo("archive_too_many_entries");
+	}
+
+	@Test
+	void tarDevicesFifosAndOtherSpecialEntriesAreRefused() throws IOException {
+		for (byte type : List.of(TarConstants.LF_FIFO, TarConstants.LF_CHR, TarConstants.LF_BLK,
+				TarConstants.LF_LINK, (byte) 'Z')) {
+			var out = new ByteArrayOutputStream();
+			try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+				// a good file first: nothing of it may stay once the special entry is found
+				TarArchiveEntry good = new TarArchiveEntry("good.png");
+				good.setSize(3);
+				tar.putArchiveEntry(good);
+				tar.write(new byte[3]);
+				tar.closeArchiveEntry();
+				TarArchiveEntry special = new TarArchiveEntry("special.png", type);
+				if (type == TarConstants.LF_LINK) {
+					special.setLinkName("good.png");
+				}
+				tar.putArchiveEntry(special);
+				tar.closeArchiveEntry();
+			}
+			Issue issue = extract(out.toByteArray());
+			assertThat(issue).as("type " + (char) type).isNotNull();
+			assertThat(issue.code()).as(issue.message()).isEqualTo("archive_unsafe_entry");
+			assertThat(issue.field()).isEqualTo("special.png");
+			assertThat(issue.message()).contains("only regular files and directories");
+		}
+		var out = new ByteArrayOutputStream();
+		try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(out)) {
+			ZipArchiveEntry fifo = new ZipArchiveEntry("fifo.png");
+			fifo.setUnixMode(0010644);
+			zip.putArchiveEntry(fifo);
+			zip.closeArchiveEntry();
+		}
+		assertThat(extract(out.toByteArray()).code()).isEqualTo("archive_unsafe_entry");
+	}
+
+	@Test
+	void ordinaryArchivesStillExtract() throws IOException {
+		byte[] random = new byte[2 << 20];
+		new Random(3).nextBytes(random);
+		var out = new ByteArrayOutputStream();
+		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+			tar.putArchiveEntry(new TarArchiveEntry("imgs/"));
+			tar.closeArchiveEntry();
+			for (String name : List.of("imgs/a.png", "imgs/b.png")) {
+				TarArchiveEntry e = new TarArchiveEntry(name);
+				e.setSize(random.length);
+				tar.putArchiveEntry(e);
+				tar.write(random);
+				tar.closeArchiveEntry();
+			}
+		}
+		for (byte[] archive : List.of(out.toByteArray(), gzip(out.toByteArray()))) {
+			Path file = tmp.resolve("ok-" + UUID.randomUUID());
+			Files.write(file, archive);
+			Path target = Files.createDirectories(tmp.resolve("ok-target-" + UUID.randomUUID()));
+			assertThat(ArchiveImport.extract(file, target, LIMITS, "archive[0]")).isNull();
+			assertThat(target.resolve("imgs/a.png")).hasBinaryContent(random);
+			assertThat(target.resolve("imgs/b.png")).hasBinaryContent(random);
+		}
+	}
+
+	private static byte[] tarOf(int entries, byte[] content) throws IOException {
+		var out = new ByteArrayOutputStream();
+		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+			for (int i = 0; i < entries; i++) {
+				TarArchiveEntry e = new TarArchiveEntry("e" + i + ".png");
+				e.setSize(content.length);
+				tar.putArchiveEntry(e);
+				tar.write(content);
+				tar.closeArchiveEntry();
+			}
+		}
+		return out.toByteArray();
+	}
+
+	private static byte[] gzip(byte[] data) throws IOException {
+		var out = new ByteArrayOutputStream();
+		try (var gz = new java.util.zip.GZIPOutputStream(out)) {
+			gz.write(data);
+		}
+		return out.toByteArray();
 	}
 
 	private long writtenBytes() throws IOException {

@@ -1,6 +1,7 @@
 package dev.vlmr1.studio.dataset.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,23 @@ class RowParserTests {
 		assertThat(extra.extraJson()).isEqualTo("{\"source\":{\"n\":1}}");
 		assertThat(((Issue) parse(row("\"a\"") + " {}")).code()).isEqualTo("invalid_json");
 		assertThat(((Issue) parse(row("\"a\"").replace("\"k\"", "1.5"))).code()).isEqualTo("wrong_type");
+	}
+
+	@Test
+	void boxesWithNanOrInfinityAreInvalidBoxesNotAnotherTask() {
+		// issue 11: these parsed as no JSON at all and so passed as OTHER rows with no box
+		for (String box : List.of("[NaN, 2, 30, 40]", "[1, Infinity, 30, 40]", "[1, 2, -Infinity, 40]",
+				"<answer>[1, 2, 30, +INF]</answer>", "```json\\n[0, 0, NaN, NaN]\\n```")) {
+			Object parsed = parse(row("\"" + box + "\""));
+			assertThat(parsed).as(box).isInstanceOf(Issue.class);
+			assertThat(((Issue) parsed).code()).as(box).isEqualTo("invalid_box");
+			assertThat(((Issue) parsed).message()).as(box).contains("finite");
+		}
+		Issue ovd = (Issue) parse(row("\"[{\\\"bbox_2d\\\": [1, 2, NaN, 4], \\\"label\\\": \\\"x\\\"}]\""));
+		assertThat(ovd.code()).isEqualTo("invalid_box");
+		assertThat(ovd.field()).isEqualTo("conversations[1].value[0].bbox_2d");
+		// text that merely mentions NaN stays an ordinary answer
+		assertThat(((ParsedRow) parse(row("\"NaN is not a number\""))).taskType()).isEqualTo(TaskType.OTHER);
 	}
 
 	@Test

@@ -23,6 +23,39 @@ class ImageProcessorTests {
 		return ImageProcessor.read(FIXTURES.resolve("images/" + name + ".png"));
 	}
 
+	@Test
+	void readsWebpAsTrainingNeedsIt() {
+		// issue 11: training could not read WebP at all (ImageIO.read returned null)
+		BufferedImage png = ImageProcessor.read(FIXTURES.resolve("images/gradient-64x48.png"));
+		BufferedImage lossless = ImageProcessor.read(FIXTURES.resolve("images/gradient-64x48-lossless.webp"));
+		BufferedImage lossy = ImageProcessor.read(FIXTURES.resolve("images/smooth-64x48-lossy.webp"));
+		// the lossy file as Pillow (libwebp) decodes it; decoders may upsample chroma a little differently
+		BufferedImage pillow = ImageProcessor.read(FIXTURES.resolve("images/smooth-64x48-lossy-pillow.png"));
+		assertThat(lossless.getWidth()).isEqualTo(64);
+		assertThat(lossless.getHeight()).isEqualTo(48);
+		assertThat(lossy.getWidth()).isEqualTo(64);
+		assertThat(lossy.getHeight()).isEqualTo(48);
+		long lossyDifference = 0;
+		for (int y = 0; y < 48; y++) {
+			for (int x = 0; x < 64; x++) {
+				assertThat(lossless.getRGB(x, y) & 0xFFFFFF).as("(%d, %d)", x, y).isEqualTo(png.getRGB(x, y) & 0xFFFFFF);
+				lossyDifference += channelDifference(lossy.getRGB(x, y), pillow.getRGB(x, y));
+			}
+		}
+		// measured: about 2 levels on average (different chroma upsampling); a wrong decode is off by tens
+		assertThat(lossyDifference / (64.0 * 48)).as("mean worst-channel difference from libwebp").isLessThan(4);
+		ProcessedImages out = PROCESSOR.process(List.of(lossless));
+		assertThat(out.tokensPerImage()).hasSize(1);
+	}
+
+	private static int channelDifference(int a, int b) {
+		int worst = 0;
+		for (int shift = 0; shift < 24; shift += 8) {
+			worst = Math.max(worst, Math.abs(((a >> shift) & 0xFF) - ((b >> shift) & 0xFF)));
+		}
+		return worst;
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "a_84x56, 1e-6", "b_100x70, 0.016", "d_640x480, 0.016", "e_30x20, 0.016", "h_150x95, 0.016",
 			"i_168x112, 0.016" })
