@@ -29,4 +29,10 @@ class WebConfiguration implements WebMvcConfigurer {
 		return registration;
 	}
 
+	/** What Spring Security's firewall answers: 400 (a problem under {@code /api}), not its default exception. */
+	@Bean
+	RejectedRequestProblems rejectedRequestProblems(JsonMapper json) {
+		return new RejectedRequestProblems(json);
+	}
+
 }
