@@ -17,12 +17,12 @@ import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.request.AbstractMockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.request.MockMultipartHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 import org.springframework.web.util.UriUtils;
 
 import dev.vlmr1.studio.security.HostileValues.Hostile;
 
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
-import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 
 /**
  * One API endpoint as the property test drives it: an authorized, well-formed request (the matrix entry's, with
