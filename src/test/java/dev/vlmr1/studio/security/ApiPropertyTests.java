@@ -52,7 +52,7 @@ import static org.awaitility.Awaitility.await;
 class ApiPropertyTests {
 
 	/** Tries of the property; each drives every API endpoint once (about 50 requests). */
-	private static final int TRIES = 12;
+	private static final int TRIES = 10;
 
 	private static MockMvc mvc;
 

@@ -20,11 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * path rules and resolver, the archive extractor and the image probe. Each target states what must hold for any
  * input: it ends in a result or a validation issue (never another exception), and whatever it accepts is safe.
  *
- * <p>In {@code mvn test} they run in regression mode: each target once per input committed under
+ * <p>In {@code mvn test} they run in regression mode, in a JVM of their own (Surefire execution {@code fuzz-tests},
+ * since Jazzer attaches an agent): each target once per input committed under
  * {@code src/test/resources/dev/vlmr1/studio/dataset/ingest/IngestFuzzTestsInputs/<target>/} (seeds and every
- * finding so far), in well under a second. To fuzz for real, with coverage guidance, run one target at a time:
+ * finding so far); an input takes milliseconds, the agent's start most of the time. To fuzz for real, with
+ * coverage guidance, run one target at a time:
  * <pre>
- * JAZZER_FUZZ=1 mvn -Dskip.frontend -Dtest='IngestFuzzTests#archiveExtractor' -Djazzer.max_duration=10m test
+ * JAZZER_FUZZ=1 mvn -Dskip.frontend -Dtest='IngestFuzzTests#archiveExtractor' test
  * </pre>
  * A finding is written into that inputs folder as {@code crash-<sha1>}: commit it with the fix, and it is replayed in
  * every build from then on.
