@@ -1,9 +1,11 @@
 package dev.vlmr1.studio.web;
 
+import java.io.IOException;
 import java.net.URI;
 import java.sql.SQLException;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -64,11 +66,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	 * controller: a NUL or a non-printable character there is the client's error, not ours.
 	 */
 	@ExceptionHandler(RequestRejectedException.class)
-	ResponseEntity<ProblemDetail> rejected(RequestRejectedException ex, HttpServletRequest request) {
-		if (!ApiPaths.isApi(request)) {
-			throw ex;
-		}
-		return problem(HttpStatus.BAD_REQUEST, "request-rejected",
+	@Nullable ResponseEntity<ProblemDetail> rejected(RequestRejectedException ex, HttpServletRequest request,
+			HttpServletResponse response) throws IOException {
+		return answer(request, response, HttpStatus.BAD_REQUEST, "request-rejected",
 				"The request holds a header or parameter value that is not allowed (control or unprintable characters)");
 	}
 
@@ -79,25 +79,32 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	 * Either way the transaction rolled back, so nothing was stored.
 	 */
 	@ExceptionHandler(DataIntegrityViolationException.class)
-	ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException ex, HttpServletRequest request)
-			throws Exception {
+	@Nullable ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException ex, HttpServletRequest request,
+			HttpServletResponse response) throws Exception {
 		String state = sqlState(ex);
-		if (!ApiPaths.isApi(request) || state == null) {
-			return unexpected(ex, request);
-		}
-		if (state.equals("23505")) {
-			return problem(HttpStatus.CONFLICT, "conflict",
+		if (state != null && state.equals("23505")) {
+			return answer(request, response, HttpStatus.CONFLICT, "conflict",
 					"Another request created an object with the same name at the same time; choose another name or retry");
 		}
-		if (state.equals("23503")) {
-			return problem(HttpStatus.CONFLICT, "conflict",
+		if (state != null && state.equals("23503")) {
+			return answer(request, response, HttpStatus.CONFLICT, "conflict",
 					"An object this request refers to was removed at the same time; retry");
 		}
-		if (state.startsWith("22")) {
-			return problem(HttpStatus.BAD_REQUEST, "value-invalid",
+		if (state != null && state.startsWith("22")) {
+			return answer(request, response, HttpStatus.BAD_REQUEST, "value-invalid",
 					"A value of the request cannot be stored (too long, out of range or not text)");
 		}
 		return unexpected(ex, request);
+	}
+
+	/** A problem detail under {@code /api}; for a page, the error page with that status and message. */
+	private static @Nullable ResponseEntity<ProblemDetail> answer(HttpServletRequest request,
+			HttpServletResponse response, HttpStatus status, String type, String detail) throws IOException {
+		if (!ApiPaths.isApi(request)) {
+			response.sendError(status.value(), detail);
+			return null;
+		}
+		return problem(status, type, detail);
 	}
 
 	/** The SQLSTATE of the database error behind {@code ex}, if there is one. */

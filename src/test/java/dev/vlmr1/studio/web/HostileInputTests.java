@@ -29,6 +29,7 @@ import dev.vlmr1.studio.web.TestUsers.TestUser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -179,6 +180,22 @@ class HostileInputTests {
 		assertThat(response.getStatus()).isEqualTo(409);
 		assertThat(response.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		assertThat(jdbc.sql("SELECT count(*) FROM models WHERE owner_id = ? AND name = ?")
+			.params(alice.user().id(), name)
+			.query(Long.class)
+			.single()).isEqualTo(1);
+	}
+
+	/** A page form that loses the same race answers the error page with 409, not 500. */
+	@Test
+	void concurrentCreationOnAPageIsA409Page() throws Exception {
+		String name = "race-" + System.nanoTime();
+		MockHttpServletResponse page = racing(
+				"INSERT INTO reward_configs (owner_id, name, version, description, terms) VALUES (?, ?, 1, '', '[]')",
+				new Object[] { alice.user().id(), name },
+				post("/rewards").with(alice.page()).with(csrf())
+					.param("name", name).param("function", "iou").param("weight", "1.0").param("params", "{}"));
+		assertThat(page.getStatus()).isEqualTo(409);
+		assertThat(jdbc.sql("SELECT count(*) FROM reward_configs WHERE owner_id = ? AND name = ?")
 			.params(alice.user().id(), name)
 			.query(Long.class)
 			.single()).isEqualTo(1);
