@@ -143,7 +143,13 @@ class UploadStaging {
 			}
 			Path target = root.resolve(name);
 			if (Files.exists(target)) {
-				issues.add(Issue.of(part, 0, name, IssueCode.BAD_UPLOAD, "the same image name was uploaded twice"));
+				issues.add(Issue.of(part, 0, name, IssueCode.BAD_UPLOAD, Files.isDirectory(target)
+						? "an image name is also the folder of another image" : "the same image name was uploaded twice"));
+				continue;
+			}
+			if (fileOnTheWay(root, target)) {
+				issues.add(Issue.of(part, 0, name, IssueCode.BAD_UPLOAD,
+						"a folder of this image name is also the name of another image"));
 				continue;
 			}
 			Files.createDirectories(target.getParent());
@@ -152,6 +158,17 @@ class UploadStaging {
 			}
 		}
 		return root;
+	}
+
+	/** Whether a folder between {@code root} and {@code target} already exists as a file ("a" then "a/b.png"). */
+	private static boolean fileOnTheWay(Path root, Path target) {
+		for (Path folder = target.getParent(); folder != null && folder.startsWith(root) && !folder.equals(root);
+				folder = folder.getParent()) {
+			if (Files.exists(folder) && !Files.isDirectory(folder)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** The real path of {@code folder} if it lies under an allowed root (symlinks resolved), else an issue. */

@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.vlmr1.studio.web.ApiProblem;
 import dev.vlmr1.studio.web.CurrentUser;
+import dev.vlmr1.studio.web.PageWindow;
 
 /** {@code /api/runs}: create (idempotent with {@code Idempotency-Key}), list, get, cancel, metrics. */
 @RestController
@@ -68,11 +69,9 @@ class RunApiController {
 	Map<String, Object> list(@AuthenticationPrincipal @Nullable CurrentUser user,
 			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
 		CurrentUser who = RunAccess.authenticated(user);
-		if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-			throw ApiProblem.badRequest("page-invalid", "page must be ≥ 0 and size in [1, " + MAX_PAGE_SIZE + "]");
-		}
+		PageWindow window = PageWindow.of(page, size, MAX_PAGE_SIZE);
 		Long owner = who.admin() ? null : who.id();
-		List<RunView> items = store.list(owner, page * size, size).stream().map(RunView::of).toList();
+		List<RunView> items = store.list(owner, window.offset(), size).stream().map(RunView::of).toList();
 		return Map.of("items", items, "page", page, "size", size, "total", store.count(owner));
 	}
 

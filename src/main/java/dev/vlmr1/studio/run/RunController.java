@@ -19,6 +19,7 @@ import dev.vlmr1.studio.catalog.ModelCatalog;
 import dev.vlmr1.studio.reward.config.RewardConfigManagement;
 import dev.vlmr1.studio.web.ApiProblem;
 import dev.vlmr1.studio.web.CurrentUser;
+import dev.vlmr1.studio.web.PageWindow;
 
 /**
  * Run pages: the list, the new-run form (hyperparameters pre-filled with VLM-R1's defaults, every problem
@@ -60,10 +61,10 @@ class RunController {
 	@GetMapping("/runs")
 	String list(@AuthenticationPrincipal CurrentUser user, @RequestParam(defaultValue = "0") int page, Model model) {
 		Long owner = user.admin() ? null : user.id();
-		int p = Math.max(0, page);
-		model.addAttribute("runs", store.list(owner, p * PAGE_SIZE, PAGE_SIZE).stream().map(RunView::of).toList());
-		model.addAttribute("page", p);
-		model.addAttribute("hasMore", store.count(owner) > (long) (p + 1) * PAGE_SIZE);
+		PageWindow window = PageWindow.clamped(page, PAGE_SIZE, PAGE_SIZE);
+		model.addAttribute("runs", store.list(owner, window.offset(), PAGE_SIZE).stream().map(RunView::of).toList());
+		model.addAttribute("page", window.page());
+		model.addAttribute("hasMore", window.hasMoreThan(store.count(owner)));
 		return "runs/runList";
 	}
 

@@ -59,7 +59,7 @@ class RunEvalResultStore {
 	}
 
 	/** One page of a step's results by index, optionally only the correct (or wrong) ones. */
-	List<EvalResult> page(long runId, int step, @Nullable Boolean correct, int offset, int limit) {
+	List<EvalResult> page(long runId, int step, @Nullable Boolean correct, long offset, int limit) {
 		return jdbc.sql("""
 				SELECT * FROM run_eval_results WHERE run_id = ? AND step = ? AND NOT archived
 				  AND (CAST(? AS boolean) IS NULL OR correct = CAST(? AS boolean))

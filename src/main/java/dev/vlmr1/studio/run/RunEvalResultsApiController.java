@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.vlmr1.studio.web.ApiPaths;
 import dev.vlmr1.studio.web.ApiProblem;
 import dev.vlmr1.studio.web.CurrentUser;
+import dev.vlmr1.studio.web.PageWindow;
 
 /**
  * A run's per-sample evaluation results (eval runs at step 1, periodic evaluations at their training step), a page
@@ -86,7 +87,7 @@ class RunEvalResultsApiController {
 		body.put("total", shown == null ? 0 : results.count(id, shown, correct));
 		String base = (ApiPaths.isApi(request) ? "/api/runs/" : "/runs/") + id + "/eval-results/";
 		body.put("items", shown == null ? List.of()
-				: results.page(id, shown, correct, page * PAGE_SIZE, PAGE_SIZE).stream()
+				: results.page(id, shown, correct, new PageWindow(page, PAGE_SIZE).offset(), PAGE_SIZE).stream()
 					.map((r) -> ResultView.of(r, base))
 					.toList());
 		return body;

@@ -220,10 +220,11 @@ class RunEventStreams implements SmartLifecycle, DisposableBean {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
+		String digits = value.strip();
 		try {
-			long seq = Long.parseLong(value.strip());
-			if (seq >= 0) {
-				return seq;
+			// ASCII digits only: Long.parseLong would also read other scripts' digits ("١٢" is 12)
+			if (digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+				return Long.parseLong(digits);
 			}
 		}
 		catch (NumberFormatException ex) {

@@ -79,7 +79,7 @@ class RunStore {
 	}
 
 	/** A page of runs, newest first; {@code ownerId} null lists everyone's (admins). */
-	List<RunDetails> list(@Nullable Long ownerId, int offset, int limit) {
+	List<RunDetails> list(@Nullable Long ownerId, long offset, int limit) {
 		return jdbc.sql(SELECT + " WHERE (CAST(? AS bigint) IS NULL OR r.owner_id = ?) ORDER BY r.id DESC OFFSET ? LIMIT ?")
 			.params(ownerId, ownerId, offset, limit)
 			.query(this::map)

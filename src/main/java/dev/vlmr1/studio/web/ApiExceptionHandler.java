@@ -1,10 +1,14 @@
 package dev.vlmr1.studio.web;
 
+import java.io.IOException;
 import java.net.URI;
+import java.sql.SQLException;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -12,6 +16,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
@@ -54,6 +59,68 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				"The multipart body cannot be read: " + cause.getMessage());
 		problem.setType(URI.create(ApiProblem.TYPE_BASE + "multipart-invalid"));
 		return ResponseEntity.badRequest().body(problem);
+	}
+
+	/**
+	 * Spring Security's firewall checks header and parameter values when they are first read, which is inside the
+	 * controller: a NUL or a non-printable character there is the client's error, not ours.
+	 */
+	@ExceptionHandler(RequestRejectedException.class)
+	@Nullable ResponseEntity<ProblemDetail> rejected(RequestRejectedException ex, HttpServletRequest request,
+			HttpServletResponse response) throws IOException {
+		return answer(request, response, HttpStatus.BAD_REQUEST, "request-rejected",
+				"The request holds a header or parameter value that is not allowed (control or unprintable characters)");
+	}
+
+	/**
+	 * The database refused a row. A unique violation is a lost race between two requests creating the same name
+	 * (both checked it was free, one committed first): 409, as when the name was taken before. A data exception
+	 * (SQLSTATE class 22: text it cannot store, a value too long) is bad input that slipped past validation: 400.
+	 * Either way the transaction rolled back, so nothing was stored.
+	 */
+	@ExceptionHandler(DataIntegrityViolationException.class)
+	@Nullable ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException ex, HttpServletRequest request,
+			HttpServletResponse response) throws Exception {
+		String state = sqlState(ex);
+		if (state != null && state.equals("23505")) {
+			return answer(request, response, HttpStatus.CONFLICT, "conflict",
+					"Another request created an object with the same name at the same time; choose another name or retry");
+		}
+		if (state != null && state.equals("23503")) {
+			return answer(request, response, HttpStatus.CONFLICT, "conflict",
+					"An object this request refers to was removed at the same time; retry");
+		}
+		if (state != null && state.startsWith("22")) {
+			return answer(request, response, HttpStatus.BAD_REQUEST, "value-invalid",
+					"A value of the request cannot be stored (too long, out of range or not text)");
+		}
+		return unexpected(ex, request);
+	}
+
+	/** A problem detail under {@code /api}; for a page, the error page with that status and message. */
+	private static @Nullable ResponseEntity<ProblemDetail> answer(HttpServletRequest request,
+			HttpServletResponse response, HttpStatus status, String type, String detail) throws IOException {
+		if (!ApiPaths.isApi(request)) {
+			response.sendError(status.value(), detail);
+			return null;
+		}
+		return problem(status, type, detail);
+	}
+
+	/** The SQLSTATE of the database error behind {@code ex}, if there is one. */
+	private static @Nullable String sqlState(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+				return sql.getSQLState();
+			}
+		}
+		return null;
+	}
+
+	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String type, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(URI.create(ApiProblem.TYPE_BASE + type));
+		return ResponseEntity.status(status).body(problem);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.vlmr1.studio.dataset.ingest;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,9 +13,12 @@ import org.jspecify.annotations.Nullable;
  * images and archive entry names (T3.3, T3.6). A path is a {@code /}-separated list of plain names: no
  * {@code ..} or {@code .} segment, no leading {@code /}, no backslash, no {@code :} (which rules out
  * {@code file://}, {@code http://} and {@code C:\}), no control character (NUL included) and not longer than
- * the limit.
+ * the limit, and no segment longer than a file name may be (255 bytes on Linux file systems).
  */
 public final class SafePaths {
+
+	/** The longest file name common file systems (ext4, xfs, btrfs, tmpfs) store, in bytes of its UTF-8 form. */
+	public static final int MAX_SEGMENT_BYTES = 255;
 
 	private SafePaths() {
 	}
@@ -48,6 +52,9 @@ public final class SafePaths {
 			}
 			if (segment.isEmpty() || segment.equals(".")) {
 				return "empty or '.' path segment";
+			}
+			if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+				return "path segment longer than " + MAX_SEGMENT_BYTES + " bytes (the file system's limit for a name)";
 			}
 		}
 		return null;
