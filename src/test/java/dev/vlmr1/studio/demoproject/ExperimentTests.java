@@ -117,7 +117,7 @@ class ExperimentTests {
 		assertThat(hp.get("lr_scheduler_type").asText()).isEqualTo("cosine");
 		assertThat(hp.get("learning_rate").asDouble()).isEqualTo(plan.baseLearningRate());
 		assertThat(hp.get("seed").asInt()).isEqualTo(3);
-		assertThat(hp.get("max_completion_length").asInt()).isEqualTo(16);
+		assertThat(hp.get("max_completion_length").asInt()).isEqualTo(48);
 		assertThat(arms.get(1).get("state").asText()).isEqualTo("WAITING");
 		assertThat(arms.get(2).get("runId").isNull()).isTrue();
 		assertThat(view.get("command").asText()).startsWith(

@@ -28,6 +28,7 @@ import dev.vlmr1.studio.synth.SyntheticDataset;
 import dev.vlmr1.studio.synth.SyntheticDatasetWriter;
 import dev.vlmr1.studio.synth.TinyQwenVl;
 import dev.vlmr1.studio.web.StudioProperties;
+import dev.vlmr1.studio.web.TestModels;
 import dev.vlmr1.studio.web.TestUsers;
 
 import static dev.vlmr1.studio.executor.StudioHttp.map;
@@ -176,7 +177,7 @@ class LoraTrainingEndToEndTests {
 	}
 
 	private long tinyModel(String name) throws Exception {
-		Path dir = studio.dataDir().toAbsolutePath().resolve("models").resolve(name + "-" + System.nanoTime());
+		Path dir = TestModels.importRoot(context).resolve(name + "-" + System.nanoTime());
 		TinyModelCreator.create(dir, 1, List.of(), 512, TinyQwenVl.DEFAULT);
 		Answer registered = http.post("/api/models", map("name", name + "-" + System.nanoTime(), "path", dir.toString()));
 		assertThat(registered.status()).as(registered.body()).isEqualTo(201);

@@ -68,8 +68,8 @@ public final class ThreeBShapedRunBenchmark {
 
 		Path dataDir = root.resolve("data");
 		ConfigurableApplicationContext app = SpringApplication.run(StudioApplication.class, "--server.port=0",
-				"--studio.data-dir=" + dataDir, "--studio.models.allowed-roots=" + root.resolve("import"),
-				"--studio.models.import-roots=" + root.resolve("import"), "--studio.executor.local.enabled=true",
+				"--studio.data-dir=" + dataDir, "--studio.models.import-roots=" + root.resolve("import"), "--studio.executor.local.enabled=true",
+				"--studio.executor.local.memory-limit=" + System.getProperty("memoryLimit", "22g"),
 				"--studio.executor.local.heap=3g", "--studio.executor.local.threads=2", "--studio.runs.lease=PT10M",
 				"--studio.executor.progress-timeout=PT2H");
 		int status = 0;
@@ -98,7 +98,7 @@ public final class ThreeBShapedRunBenchmark {
 		Map<String, Object> hyperparameters = map("max_steps", 2, "num_generations", 2, "per_device_train_batch_size", 2,
 				"gradient_accumulation_steps", 1, "max_completion_length", 48, "max_prompt_length", 256, "lora_r", 16,
 				"lora_alpha", 32, "learning_rate", 1e-4, "save_steps", 2, "max_pixels", 112 * 112);
-		var estimate = http.post("/api/runs/memory-estimate", map("type", "grpo", "modelId", modelId, "hyperparameters",
+		var estimate = http.post("/api/runs/plan", map("type", "grpo", "modelId", modelId, "hyperparameters",
 				hyperparameters));
 		var created = http.post("/api/runs", map("type", "grpo", "modelId", modelId, "datasetIds",
 				List.of(dataset.json().get("id").asLong()), "rewardConfigId", reward.json().get("id").asLong(),
@@ -132,7 +132,7 @@ public final class ThreeBShapedRunBenchmark {
 		System.out.printf(Locale.ROOT, "worker peak resident memory: %.2f GiB%n", peakGiB);
 		System.out.println("memory plan: " + estimate.status() + " " + estimate.body());
 		if (estimate.status() == 200) {
-			double planned = estimate.json().path("totalBytes").asDouble() / (1L << 30);
+			double planned = estimate.json().path("requiredBytes").asDouble() / (1L << 30);
 			System.out.printf(Locale.ROOT, "plan / measured = %.2f%n", planned / peakGiB);
 		}
 		System.out.println(http.get("/api/runs/" + runId + "/attempts/diagnostics").body());
