@@ -98,7 +98,7 @@ class LoraTrainingEndToEndTests {
 		long grpo = queue(map("type", "grpo", "modelId", model, "datasetIds", List.of(dataset), "rewardConfigId",
 				reward.json().get("id").asLong(), "hyperparameters",
 				map("max_steps", 2, "save_steps", 2, "learning_rate", 1e-2, "num_generations", 2,
-						"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1, "max_completion_length", 8,
+						"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1, "max_completion_length", 48,
 						"lora_r", 2, "lora_alpha", 4)));
 		assertSucceeded(grpo);
 		List<Double> kl = new ArrayList<>();
