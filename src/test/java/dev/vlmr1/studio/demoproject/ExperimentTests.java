@@ -122,7 +122,7 @@ class ExperimentTests {
 		assertThat(arms.get(2).get("runId").isNull()).isTrue();
 		assertThat(view.get("command").asText()).startsWith(
 				"java -jar target/vlm-r1-studio-*.jar experiment rl-vs-sft --out experiment-" + id + " --seed 3 ")
-			.contains("--pretrain-samples 6", "--base-steps 6", "--arm-steps 8", "--max-completion-length 16",
+			.contains("--pretrain-samples 6", "--base-steps 6", "--arm-steps 8", "--max-completion-length 48",
 					"--base-lr " + plan.baseLearningRate());
 
 		// the base run succeeds with a registered final checkpoint: both arms are queued from it
