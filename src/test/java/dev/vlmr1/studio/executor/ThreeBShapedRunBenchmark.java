@@ -43,7 +43,9 @@ import static dev.vlmr1.studio.executor.StudioHttp.map;
  * <p>Needs about 16 GiB free memory and 8 GB of disk. The tokenizer is the synthetic one (its ids fit the real
  * vocabulary); the weights are random, so the completions are noise: this measures size, not quality.
  *
- * <p>Run: {@code java -Xmx6g -cp target/test-classes:target/classes:<deps> dev.vlmr1.studio.executor.ThreeBShapedRunBenchmark [dir]}
+ * <p>Run twice (the first writes the checkpoint, the second trains in a fresh process):
+ * {@code java -Xmx6g -DwriteOnly=true -cp target/test-classes:target/classes:<deps> dev.vlmr1.studio.executor.ThreeBShapedRunBenchmark DIR},
+ * then the same without {@code -DwriteOnly}.
  */
 public final class ThreeBShapedRunBenchmark {
 
@@ -65,6 +67,11 @@ public final class ThreeBShapedRunBenchmark {
 			writeCheckpoint(model);
 		}
 		double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
+		if (Boolean.getBoolean("writeOnly")) {
+			// libtorch keeps freed memory in this process: train in a fresh one so the worker has the machine
+			System.out.printf(Locale.ROOT, "checkpoint written in %.0f s; run again without -DwriteOnly to train%n", writeSeconds);
+			return;
+		}
 
 		Path dataDir = root.resolve("data");
 		ConfigurableApplicationContext app = SpringApplication.run(StudioApplication.class, "--server.port=0",
