@@ -141,6 +141,10 @@ class ExecutorUnitTests {
 		assertThat(launch.command()).contains("-Xmx512m", "-XX:ActiveProcessorCount=2", "-XX:+ExitOnOutOfMemoryError", "-Dx=1",
 				"-Dstudio.runs.lease=PT5S", "worker");
 		assertThat(String.join(" ", launch.command())).as("the password stays out of the command line").doesNotContain("secret");
+		WorkerLaunch big = WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "1g", 2, "", "20g"),
+				java.util.Map.of(), java.util.Map.of());
+		assertThat(big.command()).as("tensors are direct buffers: a 1 GiB heap must still hold 20 GiB of weights")
+			.contains("-XX:MaxDirectMemorySize=" + 20L * 1024 * 1024 * 1024);
 		assertThat(launch.environment()).containsEntry("SPRING_DATASOURCE_PASSWORD", "secret");
 	}
 
