@@ -77,7 +77,7 @@ public final class ThreeBShapedRunBenchmark {
 		ConfigurableApplicationContext app = SpringApplication.run(StudioApplication.class, "--server.port=0",
 				"--studio.data-dir=" + dataDir, "--studio.models.import-roots=" + root.resolve("import"), "--studio.executor.local.enabled=true",
 				"--studio.executor.local.memory-limit=" + System.getProperty("memoryLimit", "22g"),
-				"--studio.executor.local.heap=3g", "--studio.executor.local.threads=2", "--studio.runs.lease=PT10M",
+				"--studio.executor.local.heap=" + System.getProperty("workerHeap", "3g"), "--studio.executor.local.threads=2", "--studio.runs.lease=PT10M",
 				"--studio.executor.progress-timeout=PT2H");
 		int status = 0;
 		try {
