@@ -23,6 +23,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.web.ApiProblem;
 import dev.vlmr1.studio.web.StudioProperties;
 import dev.vlmr1.studio.web.TestModels;
@@ -40,6 +41,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  */
 @SpringBootTest
 @AutoConfigureMockMvc
+@Slow
 class CheckpointOwnershipTests {
 
 	private static final Path FIXTURE = Path.of("src/test/resources/fixtures/qwen2_5_vl_tiny");

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.web.TestUsers;
 import dev.vlmr1.studio.web.TestUsers.TestUser;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Tag("browser")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Slow
 class DatasetBrowserTests {
 
 	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");

@@ -29,6 +29,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.demo.DemoHttp.Answer;
 import dev.vlmr1.studio.demo.worker.PromptTemplates;
 import dev.vlmr1.studio.model.ChatMessage;
@@ -58,6 +59,7 @@ import static org.awaitility.Awaitility.await;
  * <p>Same context configuration as the other real-HTTP tests (and the browser test), so they share one context.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Slow
 class DemoApiIntegrationTests {
 
 	static final Path IMAGE = DemoHttp.FIXTURES.resolve("images/h_150x95.png");

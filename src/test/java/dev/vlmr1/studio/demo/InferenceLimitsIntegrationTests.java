@@ -27,6 +27,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.util.unit.DataSize;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.demo.DemoHttp.Answer;
 import dev.vlmr1.studio.demo.worker.WorkerRequest;
 import dev.vlmr1.studio.demo.worker.WorkerResponse;
@@ -49,6 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * throughout, and the largest request it allows completes within its memory budget (its peak RSS measured).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Slow
 class InferenceLimitsIntegrationTests {
 
 	static final Path IMAGE = DemoHttp.FIXTURES.resolve("images/h_150x95.png");

@@ -22,6 +22,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.web.StudioProperties;
 import dev.vlmr1.studio.web.TestModels;
 import dev.vlmr1.studio.web.TestUsers;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * error instead of calling the server. The OVD page with a sample picture and a preselected model.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Slow
 class RecDemoPageBrowserTests {
 
 	static final Path CHROMIUM = Path.of("/usr/bin/chromium");

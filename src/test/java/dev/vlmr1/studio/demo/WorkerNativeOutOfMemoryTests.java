@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.util.unit.DataSize;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.demo.worker.WorkerRequest;
 import dev.vlmr1.studio.demo.worker.WorkerResponse;
 
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Without the limit this 48 KB prompt grew the worker to 17 GB until the kernel killed it.
  */
 @EnabledOnOs(OS.LINUX)
+@Slow
 class WorkerNativeOutOfMemoryTests {
 
 	@TempDir

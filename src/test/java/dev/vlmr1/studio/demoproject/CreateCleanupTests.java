@@ -20,6 +20,7 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.catalog.ModelCatalog;
 import dev.vlmr1.studio.web.StudioProperties;
 import dev.vlmr1.studio.web.TestUsers;
@@ -37,6 +38,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
+@Slow
 class CreateCleanupTests {
 
 	@Autowired

@@ -16,6 +16,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.executor.StudioHttp;
 import dev.vlmr1.studio.executor.StudioHttp.Answer;
 import dev.vlmr1.studio.web.TestUsers;
@@ -40,6 +41,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 		properties = { "studio.executor.local.enabled=true", "studio.executor.sweeper-enabled=true",
 				"studio.executor.heartbeat=PT1S", "studio.executor.poll-interval=PT0.2S",
 				"studio.executor.register-interval=PT0.3S", "studio.runs.lease=PT20S", "studio.executor.retry-base=PT1S" })
+@Slow
 class DemoProjectTests {
 
 	@LocalServerPort

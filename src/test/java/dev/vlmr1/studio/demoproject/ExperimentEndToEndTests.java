@@ -14,6 +14,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.executor.StudioHttp;
 
 import static dev.vlmr1.studio.executor.StudioHttp.map;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "studio.executor.local.enabled=true", "studio.executor.sweeper-enabled=true",
 				"studio.executor.heartbeat=PT1S", "studio.executor.poll-interval=PT0.2S",
 				"studio.executor.register-interval=PT0.3S", "studio.runs.lease=PT20S", "studio.executor.retry-base=PT1S" })
+@Slow
 class ExperimentEndToEndTests {
 
 	private static final List<String> ENDED = List.of("SUCCEEDED", "FAILED", "CANCELLED", "ABANDONED");

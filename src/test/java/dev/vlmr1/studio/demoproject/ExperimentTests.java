@@ -18,6 +18,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.executor.StudioHttp;
 import dev.vlmr1.studio.executor.StudioHttp.Answer;
 import dev.vlmr1.studio.experiment.ExperimentPlan;
@@ -47,6 +48,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @AutoConfigureMockMvc
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "studio.executor.register-interval=PT0.3S")
+@Slow
 class ExperimentTests {
 
 	/** A plan small enough to upload in a second; the overridden fields as the API takes them. */

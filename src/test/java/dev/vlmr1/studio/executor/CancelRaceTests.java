@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.run.RunId;
 import dev.vlmr1.studio.run.RunState;
 import dev.vlmr1.studio.web.ApiProblem;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SUCCEEDED, and the attempt row agrees with the run. (The kill of a running worker on cancel:
  * {@link LocalProcessDispatcherTests}.)
  */
+@Slow
 class CancelRaceTests extends ExecutorTestSupport {
 
 	private static final int ITERATIONS = 200;

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
+import dev.vlmr1.studio.Slow;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * ({@code run_attempts}, PRIMARY KEY (run_id, attempt)) holds exactly one attempt per run, no database error
  * reaches a worker, and the sweeper (running throughout) reaps nothing.
  */
+@Slow
 class ClaimExclusivityTests extends ExecutorTestSupport {
 
 	private static final int RUNS = 2000;

@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.run.RunId;
 import dev.vlmr1.studio.run.RunProperties;
 import dev.vlmr1.studio.run.RunState;
@@ -34,6 +35,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * a new worker resumes from checkpoint 10, and {@code GET /api/runs/{id}/metrics?name=loss} returns exactly
  * one point per step 1..40 (T2.5).
  */
+@Slow
 class ExecutorIntegrationTests extends RunTestSupport {
 
 	@Autowired

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.run.RunId;
 import dev.vlmr1.studio.run.RunState;
 
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * server-side limit such a run is never reaped while the worker sleeps: the cause of T1.3 failing when
  * SIGSTOP happened to land inside a step's write.
  */
+@Slow
 class FrozenWorkerTests extends ExecutorTestSupport {
 
 	@Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.run.RunId;
 import dev.vlmr1.studio.run.RunState;
 
@@ -20,6 +21,7 @@ import static org.awaitility.Awaitility.await;
  * failed at once, log tail kept), and kills a hung child and its process tree on cancel within two
  * heartbeats (T1.11's kill).
  */
+@Slow
 class LocalProcessDispatcherTests extends ExecutorTestSupport {
 
 	private LocalProcessDispatcher dispatcher;

@@ -19,6 +19,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.TinyModelCreator;
 import dev.vlmr1.studio.executor.StudioHttp.Answer;
 import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
@@ -45,6 +46,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "studio.executor.local.enabled=true", "studio.executor.sweeper-enabled=true",
 				"studio.executor.heartbeat=PT1S", "studio.executor.poll-interval=PT0.2S",
 				"studio.executor.register-interval=PT0.3S", "studio.runs.lease=PT20S", "studio.executor.retry-base=PT1S" })
+@Slow
 class LoraTrainingEndToEndTests {
 
 	private static final Duration RUN_TIMEOUT = Duration.ofSeconds(180);

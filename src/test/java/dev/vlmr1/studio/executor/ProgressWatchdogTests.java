@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.run.RunId;
 import dev.vlmr1.studio.run.RunState;
 
@@ -16,6 +17,7 @@ import static org.awaitility.Awaitility.await;
  * (3 s here instead of 30 s, to keep the suite short) the sweeper revokes the attempt with
  * {@code NO_PROGRESS}; the worker's next heartbeat is refused and it stops; the run is retried or failed.
  */
+@Slow
 class ProgressWatchdogTests extends ExecutorTestSupport {
 
 	@Override

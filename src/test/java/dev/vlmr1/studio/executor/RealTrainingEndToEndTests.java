@@ -25,6 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.TinyModelCreator;
 import dev.vlmr1.studio.executor.StudioHttp.Answer;
 import dev.vlmr1.studio.synth.SynthTask;
@@ -54,6 +55,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 		properties = { "studio.executor.local.enabled=true", "studio.executor.sweeper-enabled=true",
 				"studio.executor.heartbeat=PT1S", "studio.executor.poll-interval=PT0.2S",
 				"studio.executor.register-interval=PT0.3S", "studio.runs.lease=PT20S", "studio.executor.retry-base=PT1S" })
+@Slow
 class RealTrainingEndToEndTests {
 
 	private static final Duration RUN_TIMEOUT = Duration.ofSeconds(150);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.run.RunDetails;
 import dev.vlmr1.studio.run.RunId;
 import dev.vlmr1.studio.run.RunState;
@@ -21,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * error recorded; a non-retryable one (data, setup, out of memory, NaN loss) fails the run after exactly
  * one attempt. (Fatal exit codes: {@link LocalProcessDispatcherTests}.)
  */
+@Slow
 class RetryPolicyTests extends ExecutorTestSupport {
 
 	@Test

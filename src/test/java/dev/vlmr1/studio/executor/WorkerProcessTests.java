@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.run.LeaseLostException;
 import dev.vlmr1.studio.run.RunId;
 import dev.vlmr1.studio.run.RunState;
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * T1.2 (kill -9 mid-run, resume from checkpoint 30, metrics exactly once per step), T1.3 (SIGSTOP past the
  * lease: the zombie's writes are all refused and it exits) and T2.4 (killed while writing a checkpoint).
  */
+@Slow
 class WorkerProcessTests extends ExecutorTestSupport {
 
 	@Override

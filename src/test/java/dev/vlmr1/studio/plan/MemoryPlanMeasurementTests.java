@@ -6,6 +6,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vlmr1.studio.Slow;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -14,6 +16,7 @@ import static org.assertj.core.api.Assertions.within;
  * size the worker's heap and runtime are the memory, so this holds the plan's reserved part to account; the tensors
  * of a mid-size model are measured by {@link MemoryPlanBenchmark} (minutes on two cores).
  */
+@Slow
 class MemoryPlanMeasurementTests {
 
 	static final double TOLERANCE = 0.25;

@@ -9,6 +9,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.vlmr1.studio.Slow;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * a wide margin and quadratic work misses by minutes (issue 11, class 4: {@code <think>} repeated 8,000 times took
  * 8.8 s in format_rec, 8 KB of {@code {} 3.1 s). The bound is a guard against a hang, not a speed measurement.
  */
+@Slow
 class RewardLinearityTests {
 
 	private static final int MIB = 1 << 20;

@@ -17,6 +17,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.web.CurrentUser;
 import dev.vlmr1.studio.web.StudioProperties;
 
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the "wrong only" filter; a later evaluation arriving live over the event stream; and an alarm event shown above
  * the run.
  */
+@Slow
 class EvalResultsBrowserTests extends RunTestSupport {
 
 	static final String PREDICTION = "<think>left</think><answer><b>[80, 15, 140, 85]</b></answer>";

@@ -14,6 +14,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.web.CurrentUser;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the bottom of the window while the user types in the long form above it. A screenshot lands in
  * {@code target/run-form-plan.png}.
  */
+@Slow
 class RunFormBrowserTests extends RunTestSupport {
 
 	@Test

@@ -22,6 +22,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.web.CurrentUser;
 import dev.vlmr1.studio.web.StudioProperties;
 import dev.vlmr1.studio.web.TestUsers.TestUser;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * history. A screenshot lands in
  * {@code target/run-page.png}.
  */
+@Slow
 public class RunPageBrowserTests extends RunTestSupport {
 
 	public static final Path CHROMIUM = Path.of("/usr/bin/chromium");

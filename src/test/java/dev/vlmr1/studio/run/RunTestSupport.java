@@ -128,9 +128,13 @@ public abstract class RunTestSupport {
 			.list();
 	}
 
-	/** Cancels every queued run left by other tests, so claims only see this test's runs. */
+	/**
+	 * Ends every queued or leased run left by other tests, so claims only see this test's runs: a leased one would
+	 * come back as soon as a test reclaims expired leases, and be claimed before this test's run.
+	 */
 	protected void drainQueue() {
-		jdbc.sql("UPDATE runs SET state = 'CANCELLED', version = version + 1 WHERE state = 'QUEUED'").update();
+		jdbc.sql("UPDATE runs SET state = 'CANCELLED', lease_token = NULL, lease_expires_at = NULL, version = version + 1 "
+				+ "WHERE state IN ('QUEUED', 'RUNNING', 'CANCELLING')").update();
 	}
 
 	@Autowired

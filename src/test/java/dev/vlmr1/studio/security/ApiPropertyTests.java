@@ -33,6 +33,7 @@ import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.security.FuzzTarget.Slot;
 import dev.vlmr1.studio.security.HostileValues.Hostile;
 import dev.vlmr1.studio.web.StoredState;
@@ -57,6 +58,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 @SpringBootTest
 @AutoConfigureMockMvc
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Slow
 class ApiPropertyTests {
 
 	/** Tries of the property; each drives every API endpoint once (about 50 requests). */

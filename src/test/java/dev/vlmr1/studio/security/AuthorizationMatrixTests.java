@@ -20,6 +20,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.security.MatrixEntry.Surface;
 import dev.vlmr1.studio.security.MatrixExpectations.Caller;
 import dev.vlmr1.studio.security.MatrixExpectations.Target;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest
 @AutoConfigureMockMvc
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Slow
 class AuthorizationMatrixTests {
 
 	private static final int PER_KIND = 5;

@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
+import dev.vlmr1.studio.Slow;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -16,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * buffers that autograd keeps using after DJL closed them (see {@link Scalars}). Each loss is differentiated once
  * plainly and once with forced collections between forward and backward; the gradients must be identical.
  */
+@Slow
 class GcSafetyTests {
 
 	@Test

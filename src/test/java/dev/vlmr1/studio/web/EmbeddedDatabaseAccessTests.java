@@ -17,6 +17,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vlmr1.studio.Slow;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * generated superuser password in an owner-only file, and a data directory created before this existed (trust, no
  * password) is migrated on its first start.
  */
+@Slow
 class EmbeddedDatabaseAccessTests {
 
 	@TempDir

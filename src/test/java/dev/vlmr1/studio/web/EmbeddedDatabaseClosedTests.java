@@ -13,11 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
+import dev.vlmr1.studio.Slow;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Issue 11, class 11, as the running application has it: another local user cannot use its database. */
 @SpringBootTest
+@Slow
 class EmbeddedDatabaseClosedTests {
 
 	@Autowired

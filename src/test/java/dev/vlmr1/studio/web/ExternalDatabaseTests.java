@@ -14,6 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.StudioApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and starts no embedded one; Flyway migrates it and the admin gets the configured password (no password file).
  * A separately started PostgreSQL plays the external server.
  */
+@Slow
 class ExternalDatabaseTests {
 
 	@TempDir

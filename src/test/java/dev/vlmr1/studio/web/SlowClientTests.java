@@ -15,6 +15,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.web.TestUsers.TestUser;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * longer than it, is read to the end and answered.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Slow
 class SlowClientTests {
 
 	/**

@@ -23,9 +23,12 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vlmr1.studio.Slow;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Zip slip (T3.3) and decompression bombs (T3.4) against the extractor, no Spring needed. */
+@Slow
 class ArchiveExtractorTests {
 
 	private static final long CAP = 8L << 20;

@@ -10,9 +10,12 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vlmr1.studio.Slow;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The entry count is read from a zip's tail before its central directory is parsed into objects. */
+@Slow
 class ZipEndRecordTests {
 
 	@TempDir

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.model.CheckpointException;
 import dev.vlmr1.studio.model.FixtureTensors;
 import dev.vlmr1.studio.model.ModelInputs;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** LoRA on the tiny Qwen2.5-VL: the adapters' forward is the merged model's, switches, PEFT files, export. */
+@Slow
 class LoraAdaptersTests {
 
 	static final Path TINY = FixtureTensors.ROOT.resolve("qwen2_5_vl_tiny");
