@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 
-import dev.vlmr1.studio.executor.RewardScorers;
+import dev.vlmr1.studio.reward.RewardScorers;
 import dev.vlmr1.studio.experiment.ExperimentCommand;
 import dev.vlmr1.studio.model.ModelCommands;
 import dev.vlmr1.studio.plan.PlanCommand;

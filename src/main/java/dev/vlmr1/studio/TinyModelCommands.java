@@ -8,6 +8,7 @@ import dev.vlmr1.studio.synth.SynthTask;
 import dev.vlmr1.studio.synth.SyntheticDataset;
 import dev.vlmr1.studio.synth.SyntheticDataset.Split;
 import dev.vlmr1.studio.synth.SyntheticDatasetWriter;
+import dev.vlmr1.studio.synth.TinyModelCreator;
 import dev.vlmr1.studio.synth.TinyQwenVl;
 
 /**

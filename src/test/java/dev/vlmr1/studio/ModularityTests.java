@@ -4,17 +4,33 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
+import org.springframework.modulith.core.ApplicationModules;
 
+import dev.vlmr1.studio.train.RewardScorer;
+import dev.vlmr1.studio.train.TrainingSample;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The architecture of PRODUCT.md, enforced: the ML libraries are plain Java + DJL, usable from a {@code main}, and
- * {@code model} stands on its own.
+ * The architecture of PRODUCT.md, enforced: each top-level package is a Spring Modulith application module that may
+ * use only the modules its {@code package-info} allows and only their published types; the ML libraries are plain
+ * Java + DJL, usable from a {@code main} (Modulith's annotations on their packages are metadata, not a runtime
+ * dependency), and {@code model} stands on its own.
  */
 class ModularityTests {
 
 	static final JavaClasses CLASSES = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("dev.vlmr1.studio");
+
+	@Test
+	void everyModuleUsesOnlyTheModulesItAllowsAndTheirPublishedTypesWithoutCycles() {
+		ApplicationModules.of(StudioApplication.class).verify();
+	}
 
 	@Test
 	void machineLearningLibrariesDoNotUseSpringOrJpa() {
@@ -24,8 +40,8 @@ class ModularityTests {
 			.or()
 			.resideInAnyPackage("dev.vlmr1.studio.reward", "dev.vlmr1.studio.eval")
 			.should()
-			.dependOnClassesThat()
-			.resideInAnyPackage("org.springframework..", "jakarta.persistence..", "jakarta.servlet..")
+			.dependOnClassesThat(resideInAnyPackage("org.springframework..", "jakarta.persistence..", "jakarta.servlet..")
+				.and(not(resideInAPackage("org.springframework.modulith"))))
 			.allowEmptyShould(true)
 			.check(CLASSES);
 	}
@@ -37,7 +53,7 @@ class ModularityTests {
 			.should()
 			.dependOnClassesThat()
 			.resideOutsideOfPackages("dev.vlmr1.studio.model..", "java..", "javax..", "ai.djl..", "com.fasterxml.jackson..",
-					"org.jspecify..")
+					"org.jspecify..", "org.springframework.modulith")
 			.allowEmptyShould(true)
 			.check(CLASSES);
 	}
@@ -49,18 +65,20 @@ class ModularityTests {
 			.should()
 			.dependOnClassesThat()
 			.resideOutsideOfPackages("dev.vlmr1.studio.plan..", "dev.vlmr1.studio.model..", "java..",
-					"com.fasterxml.jackson..", "org.jspecify..")
+					"com.fasterxml.jackson..", "org.jspecify..", "org.springframework.modulith")
 			.allowEmptyShould(true)
 			.check(CLASSES);
 	}
 
 	@Test
-	void rewardLibraryUsesOnlyTheJdkAndJackson() {
+	void rewardLibraryUsesOnlyTheJdkJacksonAndTheTrainersScorerInterface() {
 		noClasses().that()
 			.resideInAPackage("dev.vlmr1.studio.reward")
 			.should()
-			.dependOnClassesThat()
-			.resideOutsideOfPackages("dev.vlmr1.studio.reward", "java..", "com.fasterxml.jackson..", "org.jspecify..")
+			// the one adapter, RewardScorers, implements the trainer's scoring interface and reads its samples
+			.dependOnClassesThat(resideOutsideOfPackages("dev.vlmr1.studio.reward", "java..", "com.fasterxml.jackson..",
+					"org.jspecify..", "org.springframework.modulith")
+				.and(not(belongToAnyOf(RewardScorer.class, TrainingSample.class))))
 			.allowEmptyShould(true)
 			.check(CLASSES);
 	}

@@ -25,6 +25,7 @@ import dev.vlmr1.studio.synth.BpeTokenizerTrainer;
 import dev.vlmr1.studio.synth.SynthSample;
 import dev.vlmr1.studio.synth.SynthTask;
 import dev.vlmr1.studio.synth.SyntheticDataset;
+import dev.vlmr1.studio.synth.TinyModelCreator;
 import dev.vlmr1.studio.synth.TinyQwenVl;
 import dev.vlmr1.studio.synth.TokenizerCorpus;
 

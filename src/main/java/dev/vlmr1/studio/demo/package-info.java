@@ -4,5 +4,6 @@
  * starts one long-lived child JVM ({@link dev.vlmr1.studio.demo.worker.InferenceWorkerMain}) and talks to it over its
  * stdin/stdout, with a bounded number of requests in flight.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"catalog", "model", "reward", "web"})
 @org.jspecify.annotations.NullMarked
 package dev.vlmr1.studio.demo;

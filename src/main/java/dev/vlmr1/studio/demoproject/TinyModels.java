@@ -6,7 +6,7 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Service;
 
-import dev.vlmr1.studio.TinyModelCreator;
+import dev.vlmr1.studio.synth.TinyModelCreator;
 import dev.vlmr1.studio.catalog.CatalogModel;
 import dev.vlmr1.studio.catalog.ModelCatalog;
 import dev.vlmr1.studio.synth.TinyQwenVl;

@@ -20,6 +20,7 @@ import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.reward.Box;
 import dev.vlmr1.studio.reward.Detection;
 import dev.vlmr1.studio.reward.RewardSample;
+import dev.vlmr1.studio.reward.RewardScorers;
 import dev.vlmr1.studio.run.EvalResultRecord;
 import dev.vlmr1.studio.run.RolloutBox;
 import dev.vlmr1.studio.train.GrpoConfig;

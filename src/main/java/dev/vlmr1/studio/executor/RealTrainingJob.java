@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
+import dev.vlmr1.studio.reward.RewardScorers;
 import dev.vlmr1.studio.run.RunAlarm;
 import dev.vlmr1.studio.run.RunDetails;
 import dev.vlmr1.studio.run.RunType;

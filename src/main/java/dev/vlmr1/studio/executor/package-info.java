@@ -7,5 +7,6 @@
  * leases and stuck attempts ({@code LeaseSweeper}). {@code java -jar app.jar worker} runs
  * {@link dev.vlmr1.studio.executor.WorkerMain}.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"catalog", "eval", "model", "plan", "reward", "run", "train", "web"})
 @org.jspecify.annotations.NullMarked
 package dev.vlmr1.studio.executor;

@@ -5,7 +5,7 @@ import java.util.List;
 
 import dev.vlmr1.studio.eval.RecAccuracy;
 import dev.vlmr1.studio.eval.RecReport;
-import dev.vlmr1.studio.executor.RewardScorers;
+import dev.vlmr1.studio.reward.RewardScorers;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.reward.RewardSample;

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import dev.vlmr1.studio.TinyModelCreator;
+import dev.vlmr1.studio.synth.TinyModelCreator;
 import dev.vlmr1.studio.eval.RecReport;
-import dev.vlmr1.studio.executor.RewardScorers;
+import dev.vlmr1.studio.reward.RewardScorers;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.reward.RewardConfiguration;

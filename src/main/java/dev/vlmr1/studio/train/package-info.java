@@ -3,5 +3,6 @@
  * AdamW with PyTorch's semantics, global-norm clipping, learning-rate schedules, and the trainers' step loops.
  * Plain Java + DJL: no Spring, no database; progress leaves through {@code MetricSink}.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model"})
 @org.jspecify.annotations.NullMarked
 package dev.vlmr1.studio.train;

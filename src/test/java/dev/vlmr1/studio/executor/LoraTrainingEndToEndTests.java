@@ -20,7 +20,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
 
 import dev.vlmr1.studio.Slow;
-import dev.vlmr1.studio.TinyModelCreator;
+import dev.vlmr1.studio.synth.TinyModelCreator;
 import dev.vlmr1.studio.executor.StudioHttp.Answer;
 import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
 import dev.vlmr1.studio.model.safetensors.SafetensorsReader;

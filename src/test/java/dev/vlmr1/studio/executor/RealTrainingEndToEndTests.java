@@ -26,7 +26,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.vlmr1.studio.Slow;
-import dev.vlmr1.studio.TinyModelCreator;
+import dev.vlmr1.studio.synth.TinyModelCreator;
 import dev.vlmr1.studio.executor.StudioHttp.Answer;
 import dev.vlmr1.studio.synth.SynthTask;
 import dev.vlmr1.studio.synth.SyntheticDataset;

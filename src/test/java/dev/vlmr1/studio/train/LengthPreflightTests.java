@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.vlmr1.studio.TinyModelCreator;
+import dev.vlmr1.studio.synth.TinyModelCreator;
 import dev.vlmr1.studio.model.ChatTemplate;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.vlmr1.studio.executor.RewardScorers;
+import dev.vlmr1.studio.reward.RewardScorers;
 import dev.vlmr1.studio.reward.RewardConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.vlmr1.studio;
+package dev.vlmr1.studio.synth;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +27,6 @@ import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.image.ProcessedImages;
 import dev.vlmr1.studio.model.safetensors.DType;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
-import dev.vlmr1.studio.synth.SynthSample;
-import dev.vlmr1.studio.synth.SynthTask;
-import dev.vlmr1.studio.synth.SyntheticDataset;
-import dev.vlmr1.studio.synth.TinyQwenVl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,15 +1,10 @@
-package dev.vlmr1.studio.executor;
+package dev.vlmr1.studio.reward;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.vlmr1.studio.reward.Completion;
-import dev.vlmr1.studio.reward.RewardBatch;
-import dev.vlmr1.studio.reward.RewardConfiguration;
-import dev.vlmr1.studio.reward.RewardSample;
-import dev.vlmr1.studio.reward.SampleImage;
 import dev.vlmr1.studio.train.RewardScorer;
 import dev.vlmr1.studio.train.TrainingSample;
 

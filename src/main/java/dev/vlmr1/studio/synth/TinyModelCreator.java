@@ -1,4 +1,4 @@
-package dev.vlmr1.studio;
+package dev.vlmr1.studio.synth;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,13 +9,6 @@ import java.util.List;
 
 import dev.vlmr1.studio.model.NewModel;
 import dev.vlmr1.studio.model.RandomInit;
-import dev.vlmr1.studio.synth.BpeTokenizer;
-import dev.vlmr1.studio.synth.BpeTokenizerTrainer;
-import dev.vlmr1.studio.synth.SynthSample;
-import dev.vlmr1.studio.synth.SynthTask;
-import dev.vlmr1.studio.synth.SyntheticDataset;
-import dev.vlmr1.studio.synth.TinyQwenVl;
-import dev.vlmr1.studio.synth.TokenizerCorpus;
 
 /**
  * Creates a tiny Qwen2.5-VL checkpoint from scratch: trains a byte-level BPE tokenizer on a corpus (VLM-R1 jsonl
@@ -60,7 +53,7 @@ public final class TinyModelCreator {
 		return new Created(out, tokenizer.size(), weights.parameterCount());
 	}
 
-	static List<SynthSample> syntheticCorpus(long seed) {
+	public static List<SynthSample> syntheticCorpus(long seed) {
 		var data = new SyntheticDataset(seed, 112, 112);
 		List<SynthSample> samples = new ArrayList<>();
 		for (SynthTask task : SynthTask.values()) {
