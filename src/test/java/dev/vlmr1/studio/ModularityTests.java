@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModules;
 
+import dev.vlmr1.studio.executor.TrainingJobProvider;
 import dev.vlmr1.studio.train.RewardScorer;
 import dev.vlmr1.studio.train.TrainingSample;
 
@@ -30,6 +31,15 @@ class ModularityTests {
 	@Test
 	void everyModuleUsesOnlyTheModulesItAllowsAndTheirPublishedTypesWithoutCycles() {
 		ApplicationModules.of(StudioApplication.class).verify();
+	}
+
+	@Test
+	void theApplicationShipsNoScriptedTrainer() {
+		noClasses().should()
+			.implement(TrainingJobProvider.class)
+			.because("the tests' scripted trainer can halt its JVM on cue; a deployed platform must not reach one")
+			.allowEmptyShould(true)
+			.check(CLASSES);
 	}
 
 	@Test

@@ -23,8 +23,9 @@ import dev.vlmr1.studio.plan.MemoryBudget;
  * @param pollInterval how often an idle worker or the local dispatcher looks for queued runs
  * @param fatalExitCodes worker exit codes that fail a run without retry
  * @param sweeperEnabled whether this application runs the lease sweeper
- * @param trainer the training job a worker runs: {@code real} (SFT/GRPO trainers) or {@code fake}
- * @param fake the {@link FakeTrainerSpec} for runs without a {@code fake_trainer} hyperparameter
+ * @param trainer the training job a worker runs: {@code real} (SFT/GRPO trainers) or the name of a
+ * {@link TrainingJobProvider} (the test build has {@code fake})
+ * @param fake the settings of a provider's job, for runs that bring none of their own
  * @param local the local process dispatcher
  * @param preemptGrace how long a worker stopped by SIGTERM (Slurm preemption or time limit, a shutdown) has to
  * checkpoint its current step and hand the run back; inside Slurm's {@code KillWait} (30 s by default) and the

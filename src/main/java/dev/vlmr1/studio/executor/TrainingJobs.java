@@ -1,14 +1,16 @@
 package dev.vlmr1.studio.executor;
 
+import java.util.List;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 
 import dev.vlmr1.studio.run.RunDetails;
 import dev.vlmr1.studio.run.RunType;
 
 /**
- * Chooses the {@link TrainingJob} for a run: the {@link RealTrainingJob} ({@code studio.executor.trainer=real},
- * the default), or the {@link FakeTrainer} for a run with a {@code fake_trainer} hyperparameter (reliability
- * tests) or a worker configured with {@code studio.executor.trainer=fake} (then {@code studio.executor.fake}).
+ * Chooses the {@link TrainingJob} for a run: a {@link TrainingJobProvider} the run asks for, else the worker's
+ * {@code studio.executor.trainer}: {@code real} (the SFT, GRPO and evaluation jobs, the default) or the name of a
+ * registered provider.
  */
 final class TrainingJobs {
 
@@ -16,23 +18,37 @@ final class TrainingJobs {
 	}
 
 	static Function<RunDetails, TrainingJob> from(ExecutorProperties properties, TrainingInputs inputs) {
-		return run -> run.hyperparameters().get("fake_trainer") != null ? new FakeTrainer(fakeSpec(run, properties.fake()))
-				: switch (properties.trainer()) {
-			case "fake" -> new FakeTrainer(fakeSpec(run, properties.fake()));
-			case "real" -> run.type() == RunType.EVAL ? new EvalJob(run, inputs) : new RealTrainingJob(run, inputs);
-			default -> session -> {
-				throw new TrainingFailure(FailureKind.SETUP, "unknown trainer '" + properties.trainer() + "'");
-			};
+		List<TrainingJobProvider> providers = ServiceLoader.load(TrainingJobProvider.class).stream()
+			.map(ServiceLoader.Provider::get)
+			.toList();
+		return run -> {
+			for (TrainingJobProvider provider : providers) {
+				if (provider.wantedBy(run)) {
+					return create(provider, run, properties);
+				}
+			}
+			if (properties.trainer().equals("real")) {
+				return run.type() == RunType.EVAL ? new EvalJob(run, inputs) : new RealTrainingJob(run, inputs);
+			}
+			return providers.stream()
+				.filter(p -> p.name().equals(properties.trainer()))
+				.findFirst()
+				.map(p -> create(p, run, properties))
+				.orElse(session -> {
+					throw new TrainingFailure(FailureKind.SETUP, "unknown trainer '" + properties.trainer() + "'");
+				});
 		};
 	}
 
-	static FakeTrainerSpec fakeSpec(RunDetails run, String workerDefault) {
-		Object perRun = run.hyperparameters().get("fake_trainer");
+	private static TrainingJob create(TrainingJobProvider provider, RunDetails run, ExecutorProperties properties) {
 		try {
-			return FakeTrainerSpec.parse(perRun instanceof String text ? text : workerDefault);
+			return provider.create(run, properties.fake());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new TrainingFailure(FailureKind.SETUP, ex.getMessage());
+			String message = ex.getMessage();
+			return session -> {
+				throw new TrainingFailure(FailureKind.SETUP, message);
+			};
 		}
 	}
 
