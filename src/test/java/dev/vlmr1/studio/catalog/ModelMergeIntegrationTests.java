@@ -115,6 +115,11 @@ class ModelMergeIntegrationTests {
 		assertThat(platformModels()).as("one new directory, no staging left")
 			.containsExactlyInAnyOrderElementsOf(union(before, dir.getFileName().toString()));
 
+		// the models page lists the merge with its result
+		String page = mvc.perform(get("/models").with(alice.page())).andExpect(status().isOk())
+			.andReturn().getResponse().getContentAsString();
+		assertThat(page).contains("id=\"merges\"").contains("SUCCEEDED (done)").contains("model " + merged);
+
 		// loaded back, the merged checkpoint gives the logits of base + adapter, and not the base's
 		try (QwenVlModel withAdapter = QwenVlModel.load(adapter); QwenVlModel mergedModel = QwenVlModel.load(dir);
 				QwenVlModel plain = QwenVlModel.load(base);
@@ -171,7 +176,13 @@ class ModelMergeIntegrationTests {
 		String detail = expectProblem(merge(alice, orphan, "{}"), 409, "merge-base-missing", null);
 		assertThat(detail).contains("base model").doesNotContain(root.toString());
 
-		// the page's button: the same refusal as a message, no merge
+		// the models page offers the button on the caller's adapters only
+		String page = mvc.perform(get("/models").with(alice.page())).andExpect(status().isOk())
+			.andReturn().getResponse().getContentAsString();
+		assertThat(page).contains("action=\"/models/" + adapterModel + "/merge\"").contains("Merge and export")
+			.doesNotContain("action=\"/models/" + full + "/merge\"");
+
+		// the page's form posted for a full checkpoint: the same refusal as a message, no merge
 		mvc.perform(post("/models/" + full + "/merge").with(alice.page()).with(csrf()))
 			.andExpect(status().is3xxRedirection())
 			.andExpect(flash().attribute("error", org.hamcrest.Matchers.containsString("not a LoRA adapter")));
