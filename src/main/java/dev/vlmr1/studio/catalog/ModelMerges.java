@@ -217,8 +217,12 @@ public class ModelMerges implements DisposableBean {
 	private void requireRoom(long expected) {
 		long free;
 		try {
-			Files.createDirectories(modelsDir);
-			free = Files.getFileStore(modelsDir).getUsableSpace();
+			// the folder itself may not exist yet: a refused request creates nothing
+			Path existing = modelsDir;
+			while (!Files.exists(existing) && existing.getParent() != null) {
+				existing = existing.getParent();
+			}
+			free = Files.getFileStore(existing).getUsableSpace();
 		}
 		catch (IOException ex) {
 			throw new ApiProblem(HttpStatus.INSUFFICIENT_STORAGE, "insufficient-storage", "Insufficient storage",
