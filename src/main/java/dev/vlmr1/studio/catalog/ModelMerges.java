@@ -112,6 +112,7 @@ public class ModelMerges implements DisposableBean {
 					+ " is a full checkpoint, not a LoRA adapter: there is nothing to merge");
 		}
 		Path base = baseOf(adapter);
+		requireReachable(user, base);
 		List<TensorInfo> baseWeights = weights(base);
 		DType storage = storage(dtype, baseWeights);
 		String mergedName = name(user, source, name);
@@ -153,8 +154,40 @@ public class ModelMerges implements DisposableBean {
 		catch (CheckpointException ex) {
 			// reported below, without the server path
 		}
-		throw ApiProblem.conflict("merge-base-missing", "the adapter's base model (its base_model_name_or_path) is no "
-				+ "longer a checkpoint on the server: restore it, or register the adapter again with its base");
+		throw baseMissing();
+	}
+
+	private static ApiProblem baseMissing() {
+		return ApiProblem.conflict("merge-base-missing", "the adapter's base model (its base_model_name_or_path) is no "
+				+ "longer a checkpoint within the import roots nor one of your models: restore it, or register the "
+				+ "adapter again with its base");
+	}
+
+	/**
+	 * The base is read again from {@code adapter_config.json} now, which may have changed since the adapter was
+	 * registered: like at registration it must lie under an import root or be one of the caller's own models, so no
+	 * edited adapter can copy someone else's weights into the caller's catalog. Otherwise reported like a missing
+	 * base.
+	 */
+	private void requireReachable(CurrentUser user, Path base) {
+		Path real = realPath(base);
+		boolean underRoot = catalog.importRoots().stream().map(ModelMerges::realPath)
+			.anyMatch((root) -> root != null && real != null && real.startsWith(root));
+		boolean ownModel = models.findByOwnerIdOrderByIdDesc(user.id()).stream()
+			.map((m) -> realPath(Path.of(m.toCatalogModel().path())))
+			.anyMatch((dir) -> dir != null && dir.equals(real));
+		if (!underRoot && !ownModel) {
+			throw baseMissing();
+		}
+	}
+
+	private static @Nullable Path realPath(Path path) {
+		try {
+			return path.toRealPath();
+		}
+		catch (IOException ex) {
+			return null;
+		}
 	}
 
 	/** The base's weight tensors, from the safetensors headers alone. */

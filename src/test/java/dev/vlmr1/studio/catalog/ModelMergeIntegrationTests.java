@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDManager;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -65,6 +66,9 @@ class ModelMergeIntegrationTests {
 
 	@Autowired
 	StudioProperties studio;
+
+	@TempDir
+	Path outside;
 
 	TestUser alice;
 
@@ -175,6 +179,16 @@ class ModelMergeIntegrationTests {
 		ModelMerges.deleteTree(gone);
 		String detail = expectProblem(merge(alice, orphan, "{}"), 409, "merge-base-missing", null);
 		assertThat(detail).contains("base model").doesNotContain(root.toString());
+
+		// an adapter edited after registration to name a checkpoint outside the roots and not the caller's
+		Path elsewhere = tinyBase(outside.resolve("not-yours"));
+		Path edited = peftAdapter(root.resolve("edited"), base.toString());
+		long editedModel = register(alice, "edited", edited);
+		peftAdapter(Files.createDirectories(outside.resolve("scratch")), elsewhere.toString());
+		Files.copy(outside.resolve("scratch").resolve(PeftAdapterFiles.CONFIG), edited.resolve(PeftAdapterFiles.CONFIG),
+				java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		assertThat(expectProblem(merge(alice, editedModel, "{}"), 409, "merge-base-missing", null))
+			.doesNotContain(outside.toString());
 
 		// the models page offers the button on the caller's adapters only
 		String page = mvc.perform(get("/models").with(alice.page())).andExpect(status().isOk())
