@@ -27,10 +27,17 @@ class ModelApiController {
 	record RegisterModelRequest(@Nullable String name, @Nullable String path) {
 	}
 
+	/** A merge to start: the new model's name and storage type, both optional. */
+	record MergeRequest(@Nullable String name, @Nullable String dtype) {
+	}
+
 	private final ModelCatalog catalog;
 
-	ModelApiController(ModelCatalog catalog) {
+	private final ModelMerges merges;
+
+	ModelApiController(ModelCatalog catalog, ModelMerges merges) {
 		this.catalog = catalog;
+		this.merges = merges;
 	}
 
 	@PostMapping
@@ -54,6 +61,24 @@ class ModelApiController {
 	@GetMapping("/{id}")
 	CatalogModel get(@AuthenticationPrincipal CurrentUser user, @PathVariable long id) {
 		return catalog.get(user, id);
+	}
+
+	/**
+	 * Merges the caller's LoRA adapter model into its base and registers the full checkpoint as a new model: 202 with
+	 * the queued merge; its progress is under {@code GET /api/models/{id}/merges}.
+	 */
+	@PostMapping("/{id}/merge")
+	ResponseEntity<ModelMerge> merge(@AuthenticationPrincipal CurrentUser user, @PathVariable long id,
+			@RequestBody(required = false) @Nullable MergeRequest request) {
+		MergeRequest asked = request == null ? new MergeRequest(null, null) : request;
+		ModelMerge merge = merges.start(user, id, asked.name(), asked.dtype());
+		return ResponseEntity.accepted().location(URI.create("/api/models/" + id + "/merges")).body(merge);
+	}
+
+	/** The merges of the caller's model, newest first: state, phase, bytes written and, once done, the new model. */
+	@GetMapping("/{id}/merges")
+	List<ModelMerge> merges(@AuthenticationPrincipal CurrentUser user, @PathVariable long id) {
+		return merges.list(user, id);
 	}
 
 	@DeleteMapping("/{id}")

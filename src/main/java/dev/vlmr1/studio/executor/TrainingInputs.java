@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
 import dev.vlmr1.studio.train.TrainingSample;
 
 /**
@@ -47,7 +48,8 @@ public final class TrainingInputs {
 		String path = jdbc.sql("SELECT path FROM models WHERE id = ?").param(modelId).query(String.class).optional()
 			.orElseThrow(() -> new TrainingFailure(FailureKind.SETUP, "model " + modelId + " is not registered"));
 		Path dir = Path.of(path);
-		if (!Files.isRegularFile(dir.resolve("config.json"))) {
+		// a PEFT adapter as peft writes it has no config.json of its own: it loads as its base with the adapter on top
+		if (!Files.isRegularFile(dir.resolve("config.json")) && !PeftAdapterFiles.isAdapter(dir)) {
 			throw new TrainingFailure(FailureKind.SETUP, "model " + modelId + " has no config.json at " + dir);
 		}
 		return dir;

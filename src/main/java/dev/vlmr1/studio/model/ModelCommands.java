@@ -52,8 +52,11 @@ public final class ModelCommands {
 		try {
 			Path base = options.containsKey("--base") ? Path.of(single(options, "--base"))
 					: PeftAdapterFiles.basePath(adapter);
+			// phase lines: the server's merge job shows them as its progress
+			System.out.println("phase: loading");
 			try (QwenVlModel model = QwenVlModel.loadWithAdapter(base, adapter, Engine.getInstance().defaultDevice());
 					QwenTokenizer tokenizer = QwenTokenizer.load(base)) {
+				System.out.println("phase: writing");
 				LoraExport.mergeAndSave(model, base, out, tokenizer.specialTokens(), storage);
 			}
 		}

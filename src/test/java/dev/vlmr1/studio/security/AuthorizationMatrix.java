@@ -73,6 +73,11 @@ final class AuthorizationMatrix {
 		page("GET /models").lists(MODEL, "models"),
 		page("POST /models").succeeds(302).form("name=m-${unique}&path=${checkpoint}"),
 		page("POST /models/{id}/delete").on(MODEL).consumes().succeeds(302),
+		// merge and export: the matrix's model is a full checkpoint, so the owner's call is refused (400) after the
+		// owner check; owner-only, administrators included (the merged copy would land in the caller's catalog)
+		api("POST /api/models/{id}/merge").on(MODEL).ownerOnly().succeeds(400).json("{\"dtype\": \"f32\"}"),
+		api("GET /api/models/{id}/merges").on(MODEL).ownerOnly().succeeds(200),
+		page("POST /models/{id}/merge").on(MODEL).ownerOnly().succeeds(302).form("dtype=f32"),
 		// reward configurations
 		api("GET /api/reward-configs").lists(REWARD_CONFIG, "$[*].id").query("allVersions=true"),
 		api("GET /api/reward-configs/functions").succeeds(200),
