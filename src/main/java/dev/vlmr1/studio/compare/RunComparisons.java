@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
@@ -71,7 +72,9 @@ class RunComparisons {
 	@Transactional(readOnly = true)
 	Comparison compare(@Nullable CurrentUser user, @Nullable List<Long> runIds, @Nullable List<String> metrics) {
 		CurrentUser who = authenticated(user);
-		List<Long> ids = new ArrayList<>(new LinkedHashSet<>(runIds == null ? List.of() : runIds));
+		// a blank entry ("runs= " or "runs=1,,2") arrives as null
+		List<Long> ids = new ArrayList<>(new LinkedHashSet<>(runIds == null ? List.of()
+				: runIds.stream().filter(Objects::nonNull).toList()));
 		if (ids.isEmpty() || ids.size() > MAX_RUNS) {
 			throw ApiProblem.badRequest("comparison-invalid",
 					"runs must list 1 to " + MAX_RUNS + " run ids, e.g. runs=1,2; got " + ids.size())

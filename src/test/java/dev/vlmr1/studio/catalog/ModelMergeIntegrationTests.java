@@ -23,6 +23,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.model.FixtureTensors;
 import dev.vlmr1.studio.model.ModelInputs;
 import dev.vlmr1.studio.model.QwenVlModel;
@@ -52,6 +53,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @SpringBootTest
 @AutoConfigureMockMvc
+@Slow
 class ModelMergeIntegrationTests {
 
 	static final Path FIXTURES = Path.of("src/test/resources/fixtures");

@@ -176,7 +176,7 @@ class CompareApiIntegrationTests {
 		long run = seeds.start(alice, "sft", seeds.model(alice, "m")).id();
 		String eleven = "900000001,900000002,900000003,900000004,900000005,900000006,900000007,900000008,900000009,"
 				+ "900000010," + run;
-		for (String query : new String[] { "", "?runs=", "?runs=abc", "?runs=" + eleven }) {
+		for (String query : new String[] { "", "?runs=", "?runs=%20", "?runs=,,", "?runs=abc", "?runs=" + eleven }) {
 			mvc.perform(get("/api/compare" + query).with(alice.api()))
 				.andExpect(status().isBadRequest())
 				.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));

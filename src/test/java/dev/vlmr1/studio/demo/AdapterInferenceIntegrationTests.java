@@ -22,6 +22,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.demo.DemoHttp.Answer;
 import dev.vlmr1.studio.demo.worker.PromptTemplates;
 import dev.vlmr1.studio.model.ChatMessage;
@@ -50,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Same context configuration as {@link DemoApiIntegrationTests}, so they share one context and one worker.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Slow
 class AdapterInferenceIntegrationTests {
 
 	static final Path IMAGE = DemoHttp.FIXTURES.resolve("images/h_150x95.png");

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.model.QwenVlModel;
 import dev.vlmr1.studio.model.lora.LoraExport;
 import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code adapter_config.json} naming the base) evaluates the base with the adapter on top: its predictions are
  * exactly those of the same adapter merged into the weights, and not the base's.
  */
+@Slow
 class EvalOnAdapterTests extends ExecutorTestSupport {
 
 	private static final Path FIXTURE = Path.of("src/test/resources/fixtures/qwen2_5_vl_tiny").toAbsolutePath();
