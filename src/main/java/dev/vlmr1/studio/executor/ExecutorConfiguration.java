@@ -61,7 +61,8 @@ class ExecutorConfiguration {
 				WorkerLaunch.databaseEnvironment(hikari.getJdbcUrl(), String.valueOf(hikari.getUsername()),
 						hikari.getPassword() == null ? "" : hikari.getPassword()));
 		return new LocalProcessDispatcher(ledger, launch, new FailureClassifier(properties.fatalExitCodes()),
-				properties.local().maxWorkers(), properties.heartbeat(), properties.pollInterval(), properties.preemptGrace());
+				properties.local().maxWorkers(), properties.heartbeat(), properties.pollInterval(), properties.preemptGrace(),
+				properties.local().gpuList());
 	}
 
 	/** The settings a worker process must share with this application. */
@@ -78,6 +79,7 @@ class ExecutorConfiguration {
 		settings.put("studio.executor.trainer", p.trainer());
 		settings.put("studio.executor.fake", p.fake());
 		settings.put("studio.executor.preempt-grace", p.preemptGrace().toString());
+		settings.put("studio.executor.device", p.device());
 		return settings;
 	}
 

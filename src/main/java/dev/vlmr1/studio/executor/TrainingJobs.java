@@ -16,10 +16,13 @@ final class TrainingJobs {
 	}
 
 	static Function<RunDetails, TrainingJob> from(ExecutorProperties properties, TrainingInputs inputs) {
+		// chosen once per worker process, at its first real run
+		WorkerDevice device = new WorkerDevice(properties.device());
 		return run -> run.hyperparameters().get("fake_trainer") != null ? new FakeTrainer(fakeSpec(run, properties.fake()))
 				: switch (properties.trainer()) {
 			case "fake" -> new FakeTrainer(fakeSpec(run, properties.fake()));
-			case "real" -> run.type() == RunType.EVAL ? new EvalJob(run, inputs) : new RealTrainingJob(run, inputs);
+			case "real" -> run.type() == RunType.EVAL ? new EvalJob(run, inputs, device)
+					: new RealTrainingJob(run, inputs, device);
 			default -> session -> {
 				throw new TrainingFailure(FailureKind.SETUP, "unknown trainer '" + properties.trainer() + "'");
 			};

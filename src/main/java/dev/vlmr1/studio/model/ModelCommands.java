@@ -11,7 +11,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
-import ai.djl.engine.Engine;
 
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.lora.LoraExport;
@@ -52,7 +51,7 @@ public final class ModelCommands {
 		try {
 			Path base = options.containsKey("--base") ? Path.of(single(options, "--base"))
 					: PeftAdapterFiles.basePath(adapter);
-			try (QwenVlModel model = QwenVlModel.loadWithAdapter(base, adapter, Engine.getInstance().defaultDevice());
+			try (QwenVlModel model = QwenVlModel.loadWithAdapter(base, adapter, RunDevice.configured());
 					QwenTokenizer tokenizer = QwenTokenizer.load(base)) {
 				LoraExport.mergeAndSave(model, base, out, tokenizer.specialTokens(), storage);
 			}

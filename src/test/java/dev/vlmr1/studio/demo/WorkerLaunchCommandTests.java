@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WorkerLaunchCommandTests {
 
 	static final DemoProperties PROPERTIES = new DemoProperties(3, 4, "512m", 2, "-Dfoo=bar  -Xss2m",
-			Duration.ofMinutes(1), Duration.ofMinutes(1), DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8), DataSize.ofGigabytes(3), DataSize.ofGigabytes(4));
+			Duration.ofMinutes(1), Duration.ofMinutes(1), DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8), DataSize.ofGigabytes(3), DataSize.ofGigabytes(4), "auto");
 
 	@TempDir
 	Path temp;
@@ -79,10 +79,10 @@ class WorkerLaunchCommandTests {
 	void limitsMustBePositive() {
 		assertThatThrownBy(() -> new DemoProperties(0, 4, "1g", 0, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
 				DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
-				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4))).isInstanceOf(IllegalArgumentException.class);
+				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4), "auto")).isInstanceOf(IllegalArgumentException.class);
 		assertThatThrownBy(() -> new DemoProperties(1, 4, "1g", 0, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
 				DataSize.ofMegabytes(1), 1000, 128, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
-				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4))).isInstanceOf(IllegalArgumentException.class);
+				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4), "auto")).isInstanceOf(IllegalArgumentException.class);
 	}
 
 }

@@ -143,7 +143,7 @@ abstract class ExecutorTestSupport {
 		childSettings.put("studio.executor.poll-interval", "PT0.1S");
 		childSettings.put("studio.executor.fatal-exit-codes", "42");
 		childSettings.put("studio.executor.preempt-grace", "PT15S");
-		return WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "128m", 1, "-Xss512k", ""), childSettings,
+		return WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "128m", 1, "-Xss512k", "", "", ""), childSettings,
 				WorkerLaunch.databaseEnvironment(jdbcUrl, "postgres", ""));
 	}
 

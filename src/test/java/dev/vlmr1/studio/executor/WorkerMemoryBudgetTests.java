@@ -37,7 +37,7 @@ class WorkerMemoryBudgetTests {
 	}
 
 	private static ExecutorProperties.Local local(String heap, String memoryLimit, int workers) {
-		return new ExecutorProperties.Local(true, workers, heap, 2, "", memoryLimit);
+		return new ExecutorProperties.Local(true, workers, heap, 2, "", memoryLimit, "", "");
 	}
 
 }
