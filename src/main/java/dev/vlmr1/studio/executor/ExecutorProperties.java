@@ -80,7 +80,7 @@ public record ExecutorProperties(@DefaultValue("PT5S") Duration heartbeat, @Defa
 			@DefaultValue("") String memoryLimit, @DefaultValue("") String gpus, @DefaultValue("") String gpuMemory) {
 
 		public Local {
-			if (!gpuList().isEmpty() && gpuMemory.isBlank()) {
+			if (!gpus(gpus).isEmpty() && gpuMemory.isBlank()) {
 				throw new IllegalArgumentException("studio.executor.local.gpus is set (" + gpus
 						+ "): set studio.executor.local.gpu-memory to one GPU's memory (e.g. 80g) so runs are planned against it");
 			}
@@ -88,7 +88,11 @@ public record ExecutorProperties(@DefaultValue("PT5S") Duration heartbeat, @Defa
 
 		/** The GPUs to hand out, in order; empty when none are configured. */
 		public List<String> gpuList() {
-			return Arrays.stream(gpus.split(",")).map(String::trim).filter((g) -> !g.isEmpty()).distinct().toList();
+			return gpus(gpus);
+		}
+
+		private static List<String> gpus(String list) {
+			return Arrays.stream(list.split(",")).map(String::trim).filter((g) -> !g.isEmpty()).distinct().toList();
 		}
 
 		/**

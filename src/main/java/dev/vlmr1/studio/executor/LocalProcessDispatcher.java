@@ -126,6 +126,11 @@ class LocalProcessDispatcher implements SmartLifecycle {
 		return inUse;
 	}
 
+	/** GPUs no live child holds, for tests and diagnostics; empty when the dispatcher hands out none. */
+	synchronized List<String> freeGpus() {
+		return freeGpus == null ? List.of() : List.copyOf(freeGpus);
+	}
+
 	private void startWorker() {
 		String workerId = "local-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
 		ProcessBuilder builder = new ProcessBuilder(
