@@ -67,6 +67,22 @@ class WorkerLaunchCommandTests {
 	}
 
 	@Test
+	void theWorkerDeviceReachesTheWorkerAndACudaWorkerRunsWithoutTheAddressSpaceLimit() {
+		assertThat(WorkerLaunchCommand.of(PROPERTIES, "target/classes", false)).contains("-Dstudio.demo.device=auto");
+		DemoProperties cuda = new DemoProperties(3, 4, "512m", 2, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
+				DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
+				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4), "cuda");
+		List<String> cmd = WorkerLaunchCommand.of(cuda, "target/classes", true);
+		// the CUDA runtime maps far more address space than it uses: under ulimit -v it would not initialise
+		assertThat(cmd.get(0)).endsWith("java");
+		assertThat(cmd).contains("-Dstudio.demo.device=cuda");
+		assertThatThrownBy(() -> new DemoProperties(3, 4, "512m", 2, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
+				DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
+				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4), "gpu0")).isInstanceOf(IllegalArgumentException.class)
+			.hasMessage("studio.demo.worker-device must be auto, cpu or cuda, got 'gpu0'");
+	}
+
+	@Test
 	void theHeapSettingIsReadInXmxSyntaxAndRefusedOtherwise() {
 		assertThat(DemoProperties.heapBytes("512m")).isEqualTo(512L << 20);
 		assertThat(DemoProperties.heapBytes("2G")).isEqualTo(2L << 30);
