@@ -24,20 +24,25 @@ public final class RunDevice {
 	 * @throws DeviceUnavailableException when the setting asks for CUDA and there is none
 	 */
 	public static Device choose(String setting, int visibleGpus) {
+		return choose(PROPERTY, setting, visibleGpus);
+	}
+
+	/** As {@link #choose(String, int)}, for the setting named {@code property} (in messages). */
+	public static Device choose(String property, String setting, int visibleGpus) {
 		String value = setting == null ? "" : setting.trim().toLowerCase(Locale.ROOT);
 		return switch (value) {
 			case "", "auto" -> visibleGpus > 0 ? Device.gpu(0) : Device.cpu();
 			case "cpu" -> Device.cpu();
 			case "cuda", "gpu" -> {
 				if (visibleGpus == 0) {
-					throw new DeviceUnavailableException(PROPERTY + "=" + value
+					throw new DeviceUnavailableException(property + "=" + value
 							+ " but libtorch sees no CUDA device (CUDA_VISIBLE_DEVICES=" + visibleDevices()
 							+ ", libtorch " + libtorch() + "); a CUDA run needs the CUDA libtorch flavour and a visible GPU");
 				}
 				yield Device.gpu(0);
 			}
 			default -> throw new IllegalArgumentException(
-					PROPERTY + " must be auto, cpu or cuda, got '" + setting + "'");
+					property + " must be auto, cpu or cuda, got '" + setting + "'");
 		};
 	}
 

@@ -83,6 +83,18 @@ class WorkerLaunchCommandTests {
 	}
 
 	@Test
+	void aCudaInferenceWorkerOnAMachineWithoutAGpuDoesNotStartAndSaysWhy() {
+		DemoProperties cuda = new DemoProperties(1, 4, "256m", 0, "", Duration.ofMinutes(2), Duration.ofMinutes(1),
+				DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
+				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4), "cuda");
+		List<String> command = WorkerLaunchCommand.of(cuda, System.getProperty("java.class.path"));
+		assertThatThrownBy(() -> WorkerProcess.start(command, Duration.ofMinutes(2)).close())
+			.isInstanceOf(WorkerUnavailableException.class)
+			.hasMessageContaining("inference worker: cannot start: studio.demo.worker-device=cuda but libtorch sees no"
+					+ " CUDA device");
+	}
+
+	@Test
 	void theHeapSettingIsReadInXmxSyntaxAndRefusedOtherwise() {
 		assertThat(DemoProperties.heapBytes("512m")).isEqualTo(512L << 20);
 		assertThat(DemoProperties.heapBytes("2G")).isEqualTo(2L << 30);

@@ -37,7 +37,16 @@ public final class InferenceWorkerMain {
 		// load libtorch before announcing readiness, so a broken native setup fails the start, not a request
 		Engine.getInstance();
 		// a device the machine cannot give fails the start with what was asked and seen
-		Device device = RunDevice.choose(System.getProperty(DEVICE, "auto"));
+		Device device;
+		try {
+			device = RunDevice.choose("studio.demo.worker-device", System.getProperty(DEVICE, "auto"),
+					Engine.getInstance().getGpuCount());
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			System.err.println("inference worker: cannot start: " + ex.getMessage());
+			System.exit(2);
+			return;
+		}
 		System.err.println("inference worker: models go to " + device + " (CUDA_VISIBLE_DEVICES=" + RunDevice.visibleDevices() + ")");
 		ModelCache cache = new ModelCache(maxModels, (dir) -> LoadedModel.load(dir, device));
 		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
