@@ -159,7 +159,7 @@ class LocalProcessDispatcher implements SmartLifecycle {
 	}
 
 	/** The child's GPU goes back to the pool. */
-	private void release(Child child) {
+	private synchronized void release(Child child) {
 		if (child.gpu != null && freeGpus != null) {
 			freeGpus.addFirst(child.gpu);
 		}
@@ -274,6 +274,13 @@ class LocalProcessDispatcher implements SmartLifecycle {
 				Thread.currentThread().interrupt();
 			}
 			killTree(child.process);
+			try {
+				// its GPU is free only once the process is gone
+				child.process.waitFor(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 			release(child);
 		}
 		children.clear();
