@@ -3,6 +3,6 @@
  * validated before they are stored, so runs and demos can name them by id. {@link dev.vlmr1.studio.catalog.ModelCatalog}
  * is the module's API.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"web"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "web"})
 @org.jspecify.annotations.NullMarked
 package dev.vlmr1.studio.catalog;

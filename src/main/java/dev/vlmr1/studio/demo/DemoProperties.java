@@ -32,7 +32,10 @@ import org.springframework.util.unit.DataSize;
  * @param workerAddressSpaceReserve on Linux the worker runs under an address-space limit ({@code ulimit -v}) of
  * heap + native memory + this reserve (what the JVM and libtorch reserve without using: class space, code cache,
  * thread stacks), so an allocation past the budget fails inside the request, which answers 413, instead of
- * growing the worker until the kernel kills it; 0 sets no limit
+ * growing the worker until the kernel kills it; 0 sets no limit. Not applied with {@code workerDevice=cuda}: the
+ * CUDA runtime reserves far more address space than it uses
+ * @param workerDevice where the worker puts its models: {@code auto} (CUDA device 0 when libtorch reports a GPU, else
+ * the CPU), {@code cpu} or {@code cuda} (the worker does not start without one)
  */
 @ConfigurationProperties("studio.demo")
 record DemoProperties(@DefaultValue("2") int maxCachedModels, @DefaultValue("4") int maxPendingRequests,
@@ -43,7 +46,8 @@ record DemoProperties(@DefaultValue("2") int maxCachedModels, @DefaultValue("4")
 		@DefaultValue("8192") int maxPromptTokens, @DefaultValue("262144") int maxPromptCharacters,
 		@DefaultValue("8") int maxImages, @DefaultValue("100000000") long maxTotalImagePixels,
 		@DefaultValue("256") int maxMessages, @DefaultValue("64MB") DataSize maxRequestBytes,
-		@DefaultValue("8GB") DataSize workerNativeMemory, @DefaultValue("4GB") DataSize workerAddressSpaceReserve) {
+		@DefaultValue("8GB") DataSize workerNativeMemory, @DefaultValue("4GB") DataSize workerAddressSpaceReserve,
+		@DefaultValue("auto") String workerDevice) {
 
 	DemoProperties {
 		heapBytes(workerHeap);
@@ -53,6 +57,9 @@ record DemoProperties(@DefaultValue("2") int maxCachedModels, @DefaultValue("4")
 				|| workerNativeMemory.toBytes() < 1 || workerAddressSpaceReserve.toBytes() < 0) {
 			throw new IllegalArgumentException("studio.demo: cache, queue, pixel, token, message, size and memory limits"
 					+ " must be positive and max-new-tokens-limit at least default-max-new-tokens");
+		}
+		if (!java.util.List.of("auto", "cpu", "cuda").contains(workerDevice)) {
+			throw new IllegalArgumentException("studio.demo.worker-device must be auto, cpu or cuda, got '" + workerDevice + "'");
 		}
 	}
 

@@ -40,7 +40,7 @@ final class WorkerLaunchCommand {
 	static List<String> of(DemoProperties properties, String classpath, boolean limitAddressSpace) {
 		List<String> java = java(properties, classpath);
 		long reserve = properties.workerAddressSpaceReserve().toBytes();
-		if (!limitAddressSpace || reserve == 0) {
+		if (!limitAddressSpace || reserve == 0 || properties.workerDevice().equals("cuda")) {
 			return java;
 		}
 		long kib = (DemoProperties.heapBytes(properties.workerHeap()) + properties.workerNativeMemory().toBytes()
@@ -62,6 +62,7 @@ final class WorkerLaunchCommand {
 		cmd.add("-Djava.awt.headless=true");
 		cmd.add("-Dai.djl.offline=true");
 		cmd.add("-Dstudio.demo.max-cached-models=" + properties.maxCachedModels());
+		cmd.add("-D" + InferenceWorkerMain.DEVICE + "=" + properties.workerDevice());
 		cmd.add("-D" + RequestLimits.MAX_IMAGE_PIXELS + "=" + properties.maxImagePixels());
 		cmd.add("-D" + RequestLimits.MAX_TOTAL_IMAGE_PIXELS + "=" + properties.maxTotalImagePixels());
 		cmd.add("-D" + RequestLimits.MAX_IMAGES + "=" + properties.maxImages());

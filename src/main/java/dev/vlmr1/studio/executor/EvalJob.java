@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import ai.djl.Device;
+
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.run.RunDetails;
@@ -25,13 +27,17 @@ final class EvalJob implements TrainingJob {
 
 	private final TrainingInputs inputs;
 
-	EvalJob(RunDetails run, TrainingInputs inputs) {
+	private final WorkerDevice device;
+
+	EvalJob(RunDetails run, TrainingInputs inputs, WorkerDevice device) {
 		this.run = run;
 		this.inputs = inputs;
+		this.device = device;
 	}
 
 	@Override
 	public void train(TrainingSession session) throws Exception {
+		Device onto = device.device();
 		Map<String, Object> hp = session.hyperparameters();
 		Path model = inputs.modelDir(run.modelId());
 		List<TrainingSample> all = inputs.samples(run.datasetIds());
@@ -43,7 +49,7 @@ final class EvalJob implements TrainingJob {
 		session.log("evaluating model " + run.modelId() + " on " + evaluator.size() + " of " + all.size() + " samples in "
 				+ batches + " batches");
 		Evaluator.Outcome outcome;
-		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(model)) {
+		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(model, onto)) {
 			ImageProcessor images = ImageProcessor.fromCheckpoint(model);
 			// progress as a metric outside eval/: the compare page's final table ranks every eval/ metric
 			outcome = evaluate(evaluator, policy, tokenizer, images, hp, session,

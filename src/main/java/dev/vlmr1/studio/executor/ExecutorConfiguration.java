@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import dev.vlmr1.studio.model.DeviceCheck;
 import dev.vlmr1.studio.plan.MemoryBudget;
 import dev.vlmr1.studio.run.RunManagement;
 import dev.vlmr1.studio.run.RunProperties;
@@ -61,7 +62,8 @@ class ExecutorConfiguration {
 				WorkerLaunch.databaseEnvironment(hikari.getJdbcUrl(), String.valueOf(hikari.getUsername()),
 						hikari.getPassword() == null ? "" : hikari.getPassword()));
 		return new LocalProcessDispatcher(ledger, launch, new FailureClassifier(properties.fatalExitCodes()),
-				properties.local().maxWorkers(), properties.heartbeat(), properties.pollInterval(), properties.preemptGrace());
+				properties.local().maxWorkers(), properties.heartbeat(), properties.pollInterval(), properties.preemptGrace(),
+				properties.local().gpuList());
 	}
 
 	/** The settings a worker process must share with this application. */
@@ -78,6 +80,11 @@ class ExecutorConfiguration {
 		settings.put("studio.executor.trainer", p.trainer());
 		settings.put("studio.executor.fake", p.fake());
 		settings.put("studio.executor.preempt-grace", p.preemptGrace().toString());
+		settings.put("studio.executor.device", p.device());
+		if (DeviceCheck.enabled()) {
+			// a debugging application debugs its workers too
+			settings.put(DeviceCheck.PROPERTY, "true");
+		}
 		return settings;
 	}
 

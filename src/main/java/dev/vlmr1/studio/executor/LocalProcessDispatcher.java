@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +28,10 @@ import org.springframework.context.SmartLifecycle;
  * recording its attempt's end (killed, out of memory, crashed) it ends the attempt with the classified
  * exit code and the tail. A child whose run is being cancelled and that has not stopped by itself within
  * one heartbeat is killed with its whole process tree.
+ *
+ * <p>With GPUs configured each child gets one of them as {@code CUDA_VISIBLE_DEVICES} (so its run sees one GPU,
+ * device 0) and no more children live than there are GPUs; a child's GPU is free again once the child is reaped,
+ * however it ended, or could not start.
  */
 class LocalProcessDispatcher implements SmartLifecycle {
 
@@ -47,10 +53,24 @@ class LocalProcessDispatcher implements SmartLifecycle {
 
 	private final Map<String, Child> children = new ConcurrentHashMap<>();
 
+	/** GPUs not held by a live child, in configured order; null when the dispatcher hands out none. */
+	private final @Nullable Deque<String> freeGpus;
+
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	LocalProcessDispatcher(AttemptLedger ledger, WorkerLaunch launch, FailureClassifier classifier, int maxWorkers,
 			Duration heartbeat, Duration pollInterval, Duration preemptGrace) {
+		this(ledger, launch, classifier, maxWorkers, heartbeat, pollInterval, preemptGrace, List.of());
+	}
+
+	/** @param gpus the GPUs to hand out one per child ({@code CUDA_VISIBLE_DEVICES} names); empty: none */
+	LocalProcessDispatcher(AttemptLedger ledger, WorkerLaunch launch, FailureClassifier classifier, int maxWorkers,
+			Duration heartbeat, Duration pollInterval, Duration preemptGrace, List<String> gpus) {
+		this.freeGpus = gpus.isEmpty() ? null : new ArrayDeque<>(gpus);
+		if (!gpus.isEmpty() && maxWorkers < gpus.size()) {
+			log.warn("{} GPUs configured but at most {} worker(s): raise studio.executor.local.max-workers to use them all",
+					gpus.size(), maxWorkers);
+		}
 		this.preemptGrace = preemptGrace;
 		this.ledger = ledger;
 		this.launch = launch;
@@ -66,13 +86,14 @@ class LocalProcessDispatcher implements SmartLifecycle {
 		for (Child child : List.copyOf(children.values())) {
 			if (!child.process.isAlive()) {
 				children.remove(child.workerId);
+				release(child);
 				onExit(child);
 			}
 		}
 		killCancelled();
 		long waiting = children.values().stream().filter(c -> !c.claimed()).count();
 		long claimable = claimableRuns();
-		while (children.size() < maxWorkers && claimable > waiting) {
+		while (children.size() < maxWorkers && claimable > waiting && (freeGpus == null || !freeGpus.isEmpty())) {
 			startWorker();
 			waiting++;
 		}
@@ -94,23 +115,53 @@ class LocalProcessDispatcher implements SmartLifecycle {
 			.single();
 	}
 
+	/** GPUs held by live children, by worker id: for tests and diagnostics. */
+	Map<String, String> gpusInUse() {
+		Map<String, String> inUse = new java.util.TreeMap<>();
+		children.values().forEach((c) -> {
+			if (c.gpu != null) {
+				inUse.put(c.workerId, c.gpu);
+			}
+		});
+		return inUse;
+	}
+
+	/** GPUs no live child holds, for tests and diagnostics; empty when the dispatcher hands out none. */
+	synchronized List<String> freeGpus() {
+		return freeGpus == null ? List.of() : List.copyOf(freeGpus);
+	}
+
 	private void startWorker() {
 		String workerId = "local-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
 		ProcessBuilder builder = new ProcessBuilder(
 				launch.commandWith(List.of("--worker-id", workerId, "--max-runs", "1", "--exit-when-idle")))
 			.redirectErrorStream(true);
 		builder.environment().putAll(launch.environment());
+		String gpu = freeGpus == null ? null : freeGpus.poll();
+		if (gpu != null) {
+			builder.environment().put("CUDA_VISIBLE_DEVICES", gpu);
+		}
 		try {
 			Process process = builder.start();
-			Child child = new Child(workerId, process, new LogTail(LogTail.DEFAULT_LINES));
+			Child child = new Child(workerId, process, new LogTail(LogTail.DEFAULT_LINES), gpu);
 			children.put(workerId, child);
 			Thread reader = new Thread(() -> pump(child), "worker-output-" + process.pid());
 			reader.setDaemon(true);
 			reader.start();
-			log.info("started worker process {} ({})", process.pid(), workerId);
+			log.info("started worker process {} ({}){}", process.pid(), workerId, gpu == null ? "" : " on GPU " + gpu);
 		}
 		catch (IOException ex) {
+			if (gpu != null) {
+				freeGpus.addFirst(gpu);
+			}
 			log.error("cannot start a worker process: {}", ex.toString());
+		}
+	}
+
+	/** The child's GPU goes back to the pool. */
+	private synchronized void release(Child child) {
+		if (child.gpu != null && freeGpus != null) {
+			freeGpus.addFirst(child.gpu);
 		}
 	}
 
@@ -223,6 +274,14 @@ class LocalProcessDispatcher implements SmartLifecycle {
 				Thread.currentThread().interrupt();
 			}
 			killTree(child.process);
+			try {
+				// its GPU is free only once the process is gone
+				child.process.waitFor(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			release(child);
 		}
 		children.clear();
 	}
@@ -241,16 +300,19 @@ class LocalProcessDispatcher implements SmartLifecycle {
 
 		final LogTail tail;
 
+		final @Nullable String gpu;
+
 		volatile long cancelSeenAt;
 
 		volatile boolean killedForCancel;
 
 		private volatile boolean claimed;
 
-		Child(String workerId, Process process, LogTail tail) {
+		Child(String workerId, Process process, LogTail tail, @Nullable String gpu) {
 			this.workerId = workerId;
 			this.process = process;
 			this.tail = tail;
+			this.gpu = gpu;
 		}
 
 		boolean claimed() {

@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.djl.Device;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.vlmr1.studio.model.RunDevice;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
@@ -58,13 +60,18 @@ final class RealTrainingJob implements TrainingJob {
 
 	private final TrainingInputs inputs;
 
-	RealTrainingJob(RunDetails run, TrainingInputs inputs) {
+	private final WorkerDevice device;
+
+	RealTrainingJob(RunDetails run, TrainingInputs inputs, WorkerDevice device) {
 		this.run = run;
 		this.inputs = inputs;
+		this.device = device;
 	}
 
 	@Override
 	public void train(TrainingSession session) throws Exception {
+		// first: a worker that cannot give the run its device fails before reading anything
+		Device onto = device.device();
 		Path model = inputs.modelDir(run.modelId());
 		List<TrainingSample> samples = inputs.samples(run.datasetIds());
 		String common = inputs.commonTaskType(run.datasetIds());
@@ -74,8 +81,9 @@ final class RealTrainingJob implements TrainingJob {
 		// a LoRA checkpoint holds only the adapter: the trainer's resume copies it onto the base
 		Path weights = session.resumeDir() != null && !PeftAdapterFiles.isAdapter(session.resumeDir())
 				? session.resumeDir() : model;
-		session.log("loading " + run.type() + " policy from " + weights + " (" + samples.size() + " samples)");
-		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(weights)) {
+		session.log("loading " + run.type() + " policy from " + weights + " (" + samples.size() + " samples) onto "
+				+ onto + " (CUDA_VISIBLE_DEVICES=" + RunDevice.visibleDevices() + ")");
+		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(weights, onto)) {
 			ImageProcessor images = ImageProcessor.fromCheckpoint(model);
 			// the trainer writes checkpoint-<step> into the attempt directory, where the session stages them
 			Path outputDir = session.newCheckpointDir(0).getParent();
@@ -103,7 +111,7 @@ final class RealTrainingJob implements TrainingJob {
 				GrpoConfig config = TrainerConfigs.grpo(hp, template);
 				RewardScorer rewards = rewards();
 				// under LoRA the reference is the policy with its adapters off, not a second copy
-				reference = config.beta() > 0 && config.lora() == null ? Policy.load(model) : null;
+				reference = config.beta() > 0 && config.lora() == null ? Policy.load(model, onto) : null;
 				total = config.totalSteps(samples.size());
 				GrpoTrainer trainer = new GrpoTrainer(new GrpoTrainer.Setup(policy, reference, tokenizer, images, rewards,
 						samples, sink, model, outputDir), config);

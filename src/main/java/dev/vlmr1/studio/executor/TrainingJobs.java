@@ -21,6 +21,8 @@ final class TrainingJobs {
 		List<TrainingJobProvider> providers = ServiceLoader.load(TrainingJobProvider.class).stream()
 			.map(ServiceLoader.Provider::get)
 			.toList();
+		// chosen once per worker process, at its first real run
+		WorkerDevice device = new WorkerDevice(properties.device());
 		return run -> {
 			for (TrainingJobProvider provider : providers) {
 				if (provider.wantedBy(run)) {
@@ -28,7 +30,8 @@ final class TrainingJobs {
 				}
 			}
 			if (properties.trainer().equals("real")) {
-				return run.type() == RunType.EVAL ? new EvalJob(run, inputs) : new RealTrainingJob(run, inputs);
+				return run.type() == RunType.EVAL ? new EvalJob(run, inputs, device)
+						: new RealTrainingJob(run, inputs, device);
 			}
 			return providers.stream()
 				.filter(p -> p.name().equals(properties.trainer()))

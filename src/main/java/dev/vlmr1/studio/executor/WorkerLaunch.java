@@ -32,8 +32,8 @@ record WorkerLaunch(List<String> command, Map<String, String> environment) {
 		cmd.add("-Xmx" + local.heap());
 		cmd.add("-XX:ActiveProcessorCount=" + local.threads());
 		// DJL copies every array it creates through a direct buffer that lives as long as the tensor, and the JVM caps
-		// direct memory at -Xmx by default: a 1 GiB heap could not hold 3B weights. The memory plan's limit is the cap.
-		cmd.add("-XX:MaxDirectMemorySize=" + local.memoryBudget().capacityBytes());
+		// direct memory at -Xmx by default: a 1 GiB heap could not hold 3B weights. The process's memory limit is the cap.
+		cmd.add("-XX:MaxDirectMemorySize=" + local.hostBudget().capacityBytes());
 		// a JVM out of heap exits with code 3 (classified OOM) instead of limping on
 		cmd.add("-XX:+ExitOnOutOfMemoryError");
 		cmd.add("-XX:TieredStopAtLevel=1");

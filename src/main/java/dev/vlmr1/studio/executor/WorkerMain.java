@@ -46,7 +46,9 @@ public final class WorkerMain {
 					context.getBean(StudioProperties.class).artifactsDir(), properties.heartbeat(),
 					new FailureClassifier(properties.fatalExitCodes()), WorkerMain::haltOnLeaseLost, options.workerId());
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> preempt(worker, properties.preemptGrace()), "preemption"));
-			System.out.println("worker " + worker.workerId() + " started");
+			// what the dispatcher handed us: one GPU, which the run sees as CUDA device 0
+			System.out.println("worker " + worker.workerId() + " started (CUDA_VISIBLE_DEVICES="
+					+ dev.vlmr1.studio.model.RunDevice.visibleDevices() + ", studio.executor.device=" + properties.device() + ")");
 			int done = 0;
 			boolean databaseDown = false;
 			while ((options.maxRuns() == 0 || done < options.maxRuns()) && !worker.stopping()) {

@@ -11,7 +11,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
-import ai.djl.engine.Engine;
 
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.lora.LoraExport;
@@ -54,7 +53,7 @@ public final class ModelCommands {
 					: PeftAdapterFiles.basePath(adapter);
 			// phase lines: the server's merge job shows them as its progress
 			System.out.println("phase: loading");
-			try (QwenVlModel model = QwenVlModel.loadWithAdapter(base, adapter, Engine.getInstance().defaultDevice());
+			try (QwenVlModel model = QwenVlModel.loadWithAdapter(base, adapter, RunDevice.configured());
 					QwenTokenizer tokenizer = QwenTokenizer.load(base)) {
 				System.out.println("phase: writing");
 				LoraExport.mergeAndSave(model, base, out, tokenizer.specialTokens(), storage);

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -58,9 +57,9 @@ public final class QwenVlModel implements AutoCloseable {
 				config.modelType() == ModelType.QWEN2_VL);
 	}
 
-	/** Loads a checkpoint directory ({@code config.json} + safetensors) onto the default device. */
+	/** Loads a checkpoint directory ({@code config.json} + safetensors) onto {@link RunDevice#configured()}. */
 	public static QwenVlModel load(Path dir) {
-		return load(dir, Engine.getInstance().defaultDevice());
+		return load(dir, RunDevice.configured());
 	}
 
 	/**
@@ -122,9 +121,9 @@ public final class QwenVlModel implements AutoCloseable {
 		return model;
 	}
 
-	/** Builds the model from any tensor source onto the default device. */
+	/** Builds the model from any tensor source onto {@link RunDevice#configured()}. */
 	public static QwenVlModel load(QwenVlConfig config, TensorSource source) {
-		return load(config, source, Engine.getInstance().defaultDevice());
+		return load(config, source, RunDevice.configured());
 	}
 
 	/** Builds the model from any tensor source (a checkpoint, or an initialiser for a new or benchmark model). */

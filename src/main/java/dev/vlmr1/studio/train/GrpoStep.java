@@ -65,6 +65,7 @@ public final class GrpoStep {
 			result = loss.compute(logps, oldOrSelf, refLogps, batch.advantages(), batch.completionMask(),
 					GrpoLoss.Accumulation.single(batch.completionMask()));
 			collector.backward(result.loss());
+			policy.checkDevices(scope);
 		}
 		NDArray detached = logps.stopGradient();
 		NDArray oldFinal = oldLogps != null ? oldLogps : detached;

@@ -149,6 +149,7 @@ public final class GrpoTrainer implements AutoCloseable {
 				GrpoLoss.Result r = loss.compute(logps, old, micro.refLogps(), batch.advantages(),
 						batch.completionMask(), accumulation);
 				gc.backward(r.loss());
+				setup.policy().checkDevices(scope);
 				// token-weighted means over the step, as TRL gathers them
 				double w = batch.completionMask().sum().getFloat() / tokens;
 				lossSum += r.loss().getFloat();
@@ -166,6 +167,8 @@ public final class GrpoTrainer implements AutoCloseable {
 				: GrpoStep.applyUpdate(trainable, new GrpoStep.Optimization(adamW, lr, config.maxGradNorm(),
 						config.freezeVision()));
 		m.put("time/optimizer", seconds(optimizerStart));
+		// parameters, optimizer states and the rollout buffer: everything the run keeps on the policy's manager
+		setup.policy().checkDevices(setup.policy().manager());
 		globalStep++;
 
 		m.put("loss", lossSum);

@@ -5,15 +5,17 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import ai.djl.engine.Engine;
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.model.DeviceCheck;
 import dev.vlmr1.studio.model.ModelInputs;
 import dev.vlmr1.studio.model.ModelOutput;
 import dev.vlmr1.studio.model.QwenVlConfig;
 import dev.vlmr1.studio.model.QwenVlModel;
+import dev.vlmr1.studio.model.RunDevice;
 import dev.vlmr1.studio.model.lora.LoraAdapters;
 import dev.vlmr1.studio.model.lora.LoraConfig;
 
@@ -46,26 +48,83 @@ public final class Policy implements AutoCloseable {
 
 	/**
 	 * Loads a checkpoint directory (config.json + safetensors), or a PEFT adapter directory on top of the base it
-	 * names, on the default device.
+	 * names, on {@link RunDevice#configured()}.
 	 */
 	public static Policy load(Path dir) {
-		return new Policy(QwenVlModel.load(dir));
+		return load(dir, RunDevice.configured());
+	}
+
+	/** As {@link #load(Path)}, onto the run's device: weights, adapters and everything made from the policy go there. */
+	public static Policy load(Path dir, Device device) {
+		return new Policy(QwenVlModel.load(dir, device));
 	}
 
 	/** Loads {@code base} with the PEFT adapter in {@code adapterDir} attached (a LoRA run resuming). */
 	public static Policy load(Path base, Path adapterDir) {
-		return new Policy(QwenVlModel.loadWithAdapter(base, adapterDir, Engine.getInstance().defaultDevice()));
+		return load(base, adapterDir, RunDevice.configured());
+	}
+
+	/** As {@link #load(Path, Path)}, onto {@code device}. */
+	public static Policy load(Path base, Path adapterDir, Device device) {
+		return new Policy(QwenVlModel.loadWithAdapter(base, adapterDir, device));
 	}
 
 	/** A full forward pass; temporaries live on the inputs' manager. */
 	public ModelOutput forward(ModelInputs inputs) {
 		LoraAdapters lora = model.lora();
+		ModelOutput output;
 		if (!adaptersOff || lora == null) {
-			return model.forward(inputs);
+			output = model.forward(inputs);
 		}
-		try (var off = lora.disabled()) {
-			return model.forward(inputs);
+		else {
+			try (var off = lora.disabled()) {
+				output = model.forward(inputs);
+			}
 		}
+		if (DeviceCheck.enabled()) {
+			checkForward(inputs, output, device());
+		}
+		return output;
+	}
+
+	/** The device the policy's weights were loaded onto: the run's device. */
+	public Device device() {
+		return model.manager().getDevice();
+	}
+
+	/**
+	 * The device check of one forward against {@code expected}: the inputs, every parameter, the logits and every
+	 * activation left on the inputs' manager.
+	 * @throws DeviceCheck.MisplacedTensorException naming the first tensor elsewhere
+	 */
+	public DeviceCheck checkForward(ModelInputs inputs, ModelOutput output, Device expected) {
+		DeviceCheck check = DeviceCheck.expecting(expected).array("input_ids", inputs.inputIds());
+		if (inputs.attentionMask() != null) {
+			check.array("attention_mask", inputs.attentionMask());
+		}
+		if (inputs.pixelValues() != null) {
+			check.array("pixel_values", inputs.pixelValues());
+		}
+		return check.parameters(allParameters()).array("logits", output.logits())
+			.activations("forward", inputs.inputIds().getManager());
+	}
+
+	/** With the device check on ({@link DeviceCheck#enabled()}), {@link #checkDevices(NDManager, Device)} on the policy's device. */
+	public void checkDevices(NDManager scope) {
+		if (DeviceCheck.enabled()) {
+			checkDevices(scope, device());
+		}
+	}
+
+	/**
+	 * The device check after a backward (or an optimizer step) against {@code expected}: every parameter and its
+	 * gradient by name, then every array on {@code scope} (activations, losses, optimizer states when the scope is
+	 * the policy's manager).
+	 * @throws DeviceCheck.MisplacedTensorException naming the first tensor elsewhere
+	 */
+	public DeviceCheck checkDevices(NDManager scope, Device expected) {
+		Map<String, NDArray> all = allParameters();
+		return DeviceCheck.expecting(expected).parameters(all).gradients(all).activations("step", scope);
 	}
 
 	/** Every base parameter by released name; the tied output head appears once, as the embedding. */

@@ -41,6 +41,7 @@ public final class SftStep {
 			NDArray value = SftLoss.compute(policy.forward(inputs).logits(), labels);
 			loss = value.getFloat();
 			collector.backward(value);
+			policy.checkDevices(scope);
 		}
 		Map<String, NDArray> grads = new LinkedHashMap<>();
 		if (keepGrads) {

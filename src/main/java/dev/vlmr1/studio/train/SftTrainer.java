@@ -98,6 +98,7 @@ public final class SftTrainer implements AutoCloseable {
 				NDArray value = SftLoss.compute(setup.policy().forward(batch.inputs()).logits(), batch.labels())
 					.div(Scalars.of(batch.labels(), config.gradientAccumulationSteps()));
 				gc.backward(value);
+				setup.policy().checkDevices(scope);
 				loss += value.getFloat();
 				tokens += batch.tokens();
 			}
@@ -105,6 +106,8 @@ public final class SftTrainer implements AutoCloseable {
 		double lr = schedule.learningRate(globalStep);
 		double gradNorm = GrpoStep.applyUpdate(trainable,
 				new GrpoStep.Optimization(adamW, lr, config.maxGradNorm(), config.freezeVision()));
+		// parameters and optimizer states: everything the run keeps on the policy's manager
+		setup.policy().checkDevices(setup.policy().manager());
 		globalStep++;
 		Map<String, Double> m = new LinkedHashMap<>();
 		m.put("loss", loss);

@@ -50,7 +50,7 @@ public final class InferenceWorkerBenchmark {
 		String expression = "the red circle";
 		DemoProperties properties = new DemoProperties(2, 4, "1g", 0, "", Duration.ofMinutes(2), Duration.ofMinutes(5),
 				DataSize.ofMegabytes(20), 50_000_000, newTokens, 2048, 8192, 262144, 8, 100_000_000, 256,
-				DataSize.ofMegabytes(64), DataSize.ofGigabytes(8), DataSize.ofGigabytes(4));
+				DataSize.ofMegabytes(64), DataSize.ofGigabytes(8), DataSize.ofGigabytes(4), "auto");
 		WorkerRequest request = WorkerRequest.infer(DemoTask.REC, dir.toString(),
 				Base64.getEncoder().encodeToString(imageBytes), expression, List.of(), newTokens, 0, 0, true);
 

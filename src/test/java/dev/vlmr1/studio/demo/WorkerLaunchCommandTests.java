@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WorkerLaunchCommandTests {
 
 	static final DemoProperties PROPERTIES = new DemoProperties(3, 4, "512m", 2, "-Dfoo=bar  -Xss2m",
-			Duration.ofMinutes(1), Duration.ofMinutes(1), DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8), DataSize.ofGigabytes(3), DataSize.ofGigabytes(4));
+			Duration.ofMinutes(1), Duration.ofMinutes(1), DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8), DataSize.ofGigabytes(3), DataSize.ofGigabytes(4), "auto");
 
 	@TempDir
 	Path temp;
@@ -67,6 +67,34 @@ class WorkerLaunchCommandTests {
 	}
 
 	@Test
+	void theWorkerDeviceReachesTheWorkerAndACudaWorkerRunsWithoutTheAddressSpaceLimit() {
+		assertThat(WorkerLaunchCommand.of(PROPERTIES, "target/classes", false)).contains("-Dstudio.demo.device=auto");
+		DemoProperties cuda = new DemoProperties(3, 4, "512m", 2, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
+				DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
+				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4), "cuda");
+		List<String> cmd = WorkerLaunchCommand.of(cuda, "target/classes", true);
+		// the CUDA runtime maps far more address space than it uses: under ulimit -v it would not initialise
+		assertThat(cmd.get(0)).endsWith("java");
+		assertThat(cmd).contains("-Dstudio.demo.device=cuda");
+		assertThatThrownBy(() -> new DemoProperties(3, 4, "512m", 2, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
+				DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
+				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4), "gpu0")).isInstanceOf(IllegalArgumentException.class)
+			.hasMessage("studio.demo.worker-device must be auto, cpu or cuda, got 'gpu0'");
+	}
+
+	@Test
+	void aCudaInferenceWorkerOnAMachineWithoutAGpuDoesNotStartAndSaysWhy() {
+		DemoProperties cuda = new DemoProperties(1, 4, "256m", 0, "", Duration.ofMinutes(2), Duration.ofMinutes(1),
+				DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
+				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4), "cuda");
+		List<String> command = WorkerLaunchCommand.of(cuda, System.getProperty("java.class.path"));
+		assertThatThrownBy(() -> WorkerProcess.start(command, Duration.ofMinutes(2)).close())
+			.isInstanceOf(WorkerUnavailableException.class)
+			.hasMessageContaining("inference worker: cannot start: studio.demo.worker-device=cuda but libtorch sees no"
+					+ " CUDA device");
+	}
+
+	@Test
 	void theHeapSettingIsReadInXmxSyntaxAndRefusedOtherwise() {
 		assertThat(DemoProperties.heapBytes("512m")).isEqualTo(512L << 20);
 		assertThat(DemoProperties.heapBytes("2G")).isEqualTo(2L << 30);
@@ -79,10 +107,10 @@ class WorkerLaunchCommandTests {
 	void limitsMustBePositive() {
 		assertThatThrownBy(() -> new DemoProperties(0, 4, "1g", 0, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
 				DataSize.ofMegabytes(1), 1000, 16, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
-				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4))).isInstanceOf(IllegalArgumentException.class);
+				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4), "auto")).isInstanceOf(IllegalArgumentException.class);
 		assertThatThrownBy(() -> new DemoProperties(1, 4, "1g", 0, "", Duration.ofMinutes(1), Duration.ofMinutes(1),
 				DataSize.ofMegabytes(1), 1000, 128, 64, 4096, 10000, 2, 2000, 10, DataSize.ofMegabytes(8),
-				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4))).isInstanceOf(IllegalArgumentException.class);
+				DataSize.ofGigabytes(3), DataSize.ofGigabytes(4), "auto")).isInstanceOf(IllegalArgumentException.class);
 	}
 
 }

@@ -42,7 +42,7 @@ class WorkerNativeOutOfMemoryTests {
 				"-Dstudio.demo.max-prompt-tokens=100000000 -Dstudio.demo.worker-native-memory=1000000000000000",
 				Duration.ofMinutes(2), Duration.ofMinutes(5), DataSize.ofMegabytes(20), 50_000_000, 16, 2048, 8192,
 				262144, 8, 100_000_000, 256, DataSize.ofMegabytes(64), DataSize.ofMegabytes(1536),
-				DataSize.ofGigabytes(4));
+				DataSize.ofGigabytes(4), "auto");
 		List<String> command = WorkerLaunchCommand.of(properties, System.getProperty("java.class.path"));
 		assertThat(command.get(0)).isEqualTo("/bin/sh");
 		try (WorkerProcess worker = WorkerProcess.start(command, Duration.ofMinutes(2))) {

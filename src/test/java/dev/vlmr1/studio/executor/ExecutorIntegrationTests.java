@@ -68,7 +68,7 @@ class ExecutorIntegrationTests extends RunTestSupport {
 		ExecutorProperties properties = new ExecutorProperties(Duration.ofSeconds(1), Duration.ofMinutes(5),
 				Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(100), Set.of(42), true,
 				"fake", "steps=40,checkpointEvery=10,stepMillis=10,pauseAtStep=17,faultAttempt=1",
-				new ExecutorProperties.Local(true, 1, "128m", 1, "", ""), Duration.ofSeconds(25));
+				new ExecutorProperties.Local(true, 1, "128m", 1, "", "", "", ""), Duration.ofSeconds(25), "auto");
 		AttemptLedger ledger = new AttemptLedger(runManagement, jdbc, transactions, properties.retryPolicy());
 		dispatcher = new ExecutorConfiguration().localProcessDispatcher(ledger, properties, runProperties, studio, dataSource);
 		dispatcher.start();

@@ -143,7 +143,9 @@ abstract class ExecutorTestSupport {
 		childSettings.put("studio.executor.poll-interval", "PT0.1S");
 		childSettings.put("studio.executor.fatal-exit-codes", "42");
 		childSettings.put("studio.executor.preempt-grace", "PT15S");
-		return WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "128m", 1, "-Xss512k", ""), childSettings,
+		// real trainers in worker processes run under the device check too
+		childSettings.put(dev.vlmr1.studio.model.DeviceCheck.PROPERTY, String.valueOf(dev.vlmr1.studio.model.DeviceCheck.enabled()));
+		return WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "128m", 1, "-Xss512k", "", "", ""), childSettings,
 				WorkerLaunch.databaseEnvironment(jdbcUrl, "postgres", ""));
 	}
 

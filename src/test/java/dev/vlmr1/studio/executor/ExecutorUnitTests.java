@@ -136,12 +136,12 @@ class ExecutorUnitTests {
 		assertThat(WorkerLaunch.launchTarget("a.jar" + java.io.File.pathSeparator + "classes"))
 			.containsExactly("-cp", "a.jar" + java.io.File.pathSeparator + "classes", WorkerLaunch.MAIN_CLASS);
 		assertThat(WorkerLaunch.launchTarget(tmp.resolve("missing.jar").toString())).first().isEqualTo("-cp");
-		WorkerLaunch launch = WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "512m", 2, "-Dx=1", ""),
+		WorkerLaunch launch = WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "512m", 2, "-Dx=1", "", "", ""),
 				java.util.Map.of("studio.runs.lease", "PT5S"), WorkerLaunch.databaseEnvironment("jdbc:postgresql://h/db", "u", "secret"));
 		assertThat(launch.command()).contains("-Xmx512m", "-XX:ActiveProcessorCount=2", "-XX:+ExitOnOutOfMemoryError", "-Dx=1",
 				"-Dstudio.runs.lease=PT5S", "worker");
 		assertThat(String.join(" ", launch.command())).as("the password stays out of the command line").doesNotContain("secret");
-		WorkerLaunch big = WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "1g", 2, "", "20g"),
+		WorkerLaunch big = WorkerLaunch.forCurrentJvm(new ExecutorProperties.Local(true, 1, "1g", 2, "", "20g", "", ""),
 				java.util.Map.of(), java.util.Map.of());
 		assertThat(big.command()).as("tensors are direct buffers: a 1 GiB heap must still hold 20 GiB of weights")
 			.contains("-XX:MaxDirectMemorySize=" + 20L * 1024 * 1024 * 1024);

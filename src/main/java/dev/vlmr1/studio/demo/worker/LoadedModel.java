@@ -2,8 +2,11 @@ package dev.vlmr1.studio.demo.worker;
 
 import java.nio.file.Path;
 
+import ai.djl.Device;
+
 import dev.vlmr1.studio.model.ChatTemplate;
 import dev.vlmr1.studio.model.QwenVlModel;
+import dev.vlmr1.studio.model.RunDevice;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 
@@ -19,10 +22,15 @@ record LoadedModel(QwenVlModel model, QwenTokenizer tokenizer, ChatTemplate temp
 	 * @throws IllegalArgumentException (tokenizer) or a model exception when the directory is not usable
 	 */
 	static LoadedModel load(Path dir) {
+		return load(dir, RunDevice.configured());
+	}
+
+	/** Loads a checkpoint onto {@code device}: requests run there too, their inputs made from the model's manager. */
+	static LoadedModel load(Path dir, Device device) {
 		QwenTokenizer tokenizer = QwenTokenizer.load(dir);
 		try {
 			ImageProcessor processor = ImageProcessor.fromCheckpoint(dir);
-			QwenVlModel model = QwenVlModel.load(dir);
+			QwenVlModel model = QwenVlModel.load(dir, device);
 			return new LoadedModel(model, tokenizer, new ChatTemplate(tokenizer), processor, weightBytes(model));
 		}
 		catch (RuntimeException ex) {
