@@ -171,7 +171,11 @@ class DemoService {
 	 * 413 naming it, an unusable checkpoint → 422, anything else → 500; a busy or dead worker → 429 or 503 (thrown by the client).
 	 */
 	InferenceResult run(CatalogModel model, WorkerRequest request, String inputField) {
-		WorkerResponse response = worker.infer(request);
+		return result(model, worker.infer(request), inputField);
+	}
+
+	/** The worker's answer's result, or its failure as a problem (as {@link #run}). */
+	InferenceResult result(CatalogModel model, WorkerResponse response, String inputField) {
 		if (response.ok() && response.result() != null) {
 			return response.result();
 		}
