@@ -294,7 +294,7 @@ class ChatCompletionsApiController {
 		String digits = name.strip();
 		Optional<CatalogModel> byId = digits.chars().allMatch((c) -> c >= '0' && c <= '9') && digits.length() < 19
 				? catalog.find(user, Long.parseLong(digits)) : Optional.empty();
-		return byId.orElseThrow(() -> ApiProblem.notFound("The model '" + name + "'")
+		return byId.orElseThrow(() -> ApiProblem.notFound("Model " + name)
 			.with("field", "model"));
 	}
 
