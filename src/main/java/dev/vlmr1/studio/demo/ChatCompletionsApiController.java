@@ -138,7 +138,8 @@ class ChatCompletionsApiController {
 			demos.checkConversation(request.messages().size(), characters, images.size(), pixels[0]);
 		}
 		Integer requested = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
-		WorkerRequest work = WorkerRequest.chat(model.path(), turns, images, demos.maxNewTokens(requested),
+		WorkerRequest work = WorkerRequest.chat(model.path(), turns, images,
+				demos.maxNewTokens(requested, request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens"),
 				DemoService.temperature(request.temperature()),
 				request.seed() == null ? System.nanoTime() : request.seed(), options);
 		String id = "chatcmpl-" + UUID.randomUUID();

@@ -88,9 +88,14 @@ class DemoService {
 
 	/** The generation bound, defaulted and checked. */
 	int maxNewTokens(@Nullable Integer requested) {
+		return maxNewTokens(requested, "max_new_tokens");
+	}
+
+	/** The generation bound, defaulted and checked, refused under the request's name for it. */
+	int maxNewTokens(@Nullable Integer requested, String field) {
 		int maxNewTokens = requested == null ? properties.defaultMaxNewTokens() : requested;
 		if (maxNewTokens < 1 || maxNewTokens > properties.maxNewTokensLimit()) {
-			throw invalid("max_new_tokens", "max_new_tokens must be between 1 and " + properties.maxNewTokensLimit());
+			throw invalid(field, field + " must be between 1 and " + properties.maxNewTokensLimit());
 		}
 		return maxNewTokens;
 	}

@@ -102,16 +102,12 @@ class OpenAiErrorHandler {
 		return body;
 	}
 
-	/** The demo's field names as the OpenAI request spells them. */
+	/** The field at fault; none for the body as a whole. */
 	private static @Nullable String param(@Nullable Object field) {
 		if (field == null) {
 			return null;
 		}
-		return switch (field.toString()) {
-			case "max_new_tokens" -> "max_tokens";
-			case "body" -> null;
-			default -> field.toString();
-		};
+		return "body".equals(field) ? null : field.toString();
 	}
 
 	private static ResponseEntity<Map<String, Object>> respond(HttpStatusCode status, Map<String, Object> body) {

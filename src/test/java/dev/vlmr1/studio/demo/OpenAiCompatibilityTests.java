@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,8 +44,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The OpenAI-compatible routes as OpenAI clients use them, over real HTTP with the tiny checkpoint and a real
  * inference worker: errors in OpenAI's shape with the right status and {@code param}, streamed completions that
- * equal the non-streamed ones chunk by chunk, a client that hangs up stopping its generation in the worker, and the
- * parameters {@code stop}, {@code n}, {@code logprobs}; unsupported ones refused by name.
+ * equal the non-streamed ones chunk by chunk, streams held to the worker's in-flight limit, a client that hangs up
+ * stopping its generation in the worker, and the parameters {@code stop}, {@code n}, {@code logprobs}; unsupported
+ * ones refused by name.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class OpenAiCompatibilityTests {
@@ -58,6 +61,9 @@ class OpenAiCompatibilityTests {
 
 	@Autowired
 	InferenceWorkerClient worker;
+
+	@Autowired
+	DemoProperties properties;
 
 	DemoHttp http;
 
@@ -295,6 +301,44 @@ class OpenAiCompatibilityTests {
 		Answer next = http.postJson("/api/v1/chat/completions", alice.bearer(),
 				Map.of("model", model, "max_tokens", 4, "messages", List.of(Map.of("role", "user", "content", "Hi"))));
 		assertThat(next.status()).as(next.response().body()).isEqualTo(200);
+	}
+
+	@Test
+	void streamsCountAgainstTheInFlightLimitAndARefusalIsAPlain429() throws Exception {
+		Map<String, Object> body = imageChat(4);
+		assertThat(http.postJson("/api/v1/chat/completions", alice.bearer(), body).status()).isEqualTo(200);
+		long pid = worker.pid();
+		int limit = properties.maxPendingRequests();
+		body.put("stream", true);
+		// freeze the real worker: admitted streams stay in flight until it resumes
+		DemoHttp.signal(pid, "STOP");
+		List<CompletableFuture<HttpResponse<String>>> admitted = new ArrayList<>();
+		try {
+			for (int i = 0; i < limit; i++) {
+				admitted.add(CompletableFuture.supplyAsync(() -> {
+					try {
+						return postStream(body);
+					}
+					catch (Exception ex) {
+						throw new IllegalStateException(ex);
+					}
+				}));
+			}
+			await().atMost(Duration.ofSeconds(30)).until(() -> worker.inFlight() == limit);
+			Answer refused = http.postJson("/api/v1/chat/completions", alice.bearer(), body);
+			expectError(refused, 429, "requests", null);
+			assertThat(refused.json().get("error").get("code").asText()).isEqualTo("rate_limit_exceeded");
+			assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
+		}
+		finally {
+			DemoHttp.signal(pid, "CONT");
+		}
+		for (CompletableFuture<HttpResponse<String>> stream : admitted) {
+			HttpResponse<String> response = stream.get(2, TimeUnit.MINUTES);
+			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+			assertThat(dataLines(response.body())).last().isEqualTo("[DONE]");
+		}
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(worker.inFlight()).isZero());
 	}
 
 	private Map<String, Object> imageChat(int maxTokens) {
