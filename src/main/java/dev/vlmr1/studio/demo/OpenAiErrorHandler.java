@@ -5,6 +5,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -57,13 +58,19 @@ class OpenAiErrorHandler {
 	/** An unreadable body, or one over the size limit while it was read. */
 	@ExceptionHandler(HttpMessageNotReadableException.class)
 	ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException ex) {
+		String param = null;
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof ApiProblem problem) {
 				return problem(problem);
 			}
+			if (param == null && cause instanceof JacksonException json && !json.getPath().isEmpty()) {
+				// the top-level field whose value has the wrong type: {"n": "two"} names n
+				param = json.getPath().get(0).getPropertyName();
+			}
 		}
 		return respond(HttpStatus.BAD_REQUEST, OpenAiErrors.body("the request body is not a valid chat request: "
-				+ ex.getMostSpecificCause().getMessage(), OpenAiErrors.INVALID_REQUEST, null, "invalid_json"));
+				+ ex.getMostSpecificCause().getMessage(), OpenAiErrors.INVALID_REQUEST, param,
+				param == null ? "invalid_json" : "invalid_type"));
 	}
 
 	/** Spring's own client errors (media type, missing parameter, …) keep their status; anything else is a bug. */

@@ -116,6 +116,9 @@ class OpenAiCompatibilityTests {
 				"invalid_request_error", "messages");
 		Answer malformed = http.postJson("/api/v1/chat/completions", alice.bearer(), "{\"model\": ");
 		expectError(malformed, 400, "invalid_request_error", null);
+		Answer wrongType = http.postJson("/api/v1/chat/completions", alice.bearer(),
+				Map.of("model", model, "messages", hi, "n", "two"));
+		expectError(wrongType, 400, "invalid_request_error", "n");
 
 		Answer missing = http.postJson("/api/v1/chat/completions", alice.bearer(),
 				Map.of("model", "no-such-model", "messages", hi));
