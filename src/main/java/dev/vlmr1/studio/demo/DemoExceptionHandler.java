@@ -18,7 +18,7 @@ import dev.vlmr1.studio.web.ApiProblem;
  * a dead or late one 503, both with {@code Retry-After}. Ordered before the shared advice, whose catch-all would
  * otherwise turn the worker's exceptions into 500s.
  */
-@RestControllerAdvice(assignableTypes = { DemoApiController.class, ChatCompletionsApiController.class })
+@RestControllerAdvice(assignableTypes = DemoApiController.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class DemoExceptionHandler {
 

@@ -88,9 +88,14 @@ class DemoService {
 
 	/** The generation bound, defaulted and checked. */
 	int maxNewTokens(@Nullable Integer requested) {
+		return maxNewTokens(requested, "max_new_tokens");
+	}
+
+	/** The generation bound, defaulted and checked, refused under the request's name for it. */
+	int maxNewTokens(@Nullable Integer requested, String field) {
 		int maxNewTokens = requested == null ? properties.defaultMaxNewTokens() : requested;
 		if (maxNewTokens < 1 || maxNewTokens > properties.maxNewTokensLimit()) {
-			throw invalid("max_new_tokens", "max_new_tokens must be between 1 and " + properties.maxNewTokensLimit());
+			throw invalid(field, field + " must be between 1 and " + properties.maxNewTokensLimit());
 		}
 		return maxNewTokens;
 	}
@@ -171,7 +176,11 @@ class DemoService {
 	 * 413 naming it, an unusable checkpoint → 422, anything else → 500; a busy or dead worker → 429 or 503 (thrown by the client).
 	 */
 	InferenceResult run(CatalogModel model, WorkerRequest request, String inputField) {
-		WorkerResponse response = worker.infer(request);
+		return result(model, worker.infer(request), inputField);
+	}
+
+	/** The worker's answer's result, or its failure as a problem (as {@link #run}). */
+	InferenceResult result(CatalogModel model, WorkerResponse response, String inputField) {
 		if (response.ok() && response.result() != null) {
 			return response.result();
 		}

@@ -15,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.vlmr1.studio.web.ApiProblem;
+import dev.vlmr1.studio.web.OpenAiErrors;
 
 /**
  * Bounds the body of an inference request ({@code studio.demo.max-request-bytes}): a declared length over the limit
@@ -44,9 +45,15 @@ class InferenceBodyLimitFilter extends OncePerRequestFilter {
 			// the client may still be sending: closing tells the container not to drain the body
 			response.setHeader("Connection", "close");
 			response.setStatus(413);
-			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 			response.setCharacterEncoding("UTF-8");
-			json.writeValue(response.getOutputStream(), tooLarge(declared).toProblemDetail());
+			if (OpenAiErrors.isOpenAiPath(request)) {
+				response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+				json.writeValue(response.getOutputStream(), OpenAiErrorHandler.body(tooLarge(declared)));
+			}
+			else {
+				response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+				json.writeValue(response.getOutputStream(), tooLarge(declared).toProblemDetail());
+			}
 			response.flushBuffer();
 			return;
 		}

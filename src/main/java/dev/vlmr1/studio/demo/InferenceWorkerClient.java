@@ -3,6 +3,7 @@ package dev.vlmr1.studio.demo;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -48,27 +49,50 @@ class InferenceWorkerClient implements DisposableBean {
 	 * @throws WorkerUnavailableException when the worker cannot be started, dies or does not answer in time
 	 */
 	WorkerResponse infer(WorkerRequest request) {
+		return WorkerProcess.await(start(request, null).answer(), properties.requestTimeout());
+	}
+
+	/**
+	 * A streaming request on its way: its progress goes to the listener given to {@link #stream}, its answer
+	 * completes {@code answer}; {@code cancel} asks the worker to stop it (the slot is freed when it answers).
+	 */
+	record Call(CompletableFuture<WorkerResponse> answer, Runnable cancel) {
+	}
+
+	/**
+	 * Starts a streaming request: admitted like {@link #infer} (the same in-flight limit), its progress lines go to
+	 * {@code progress} on the worker's reader thread, which must not block.
+	 * @throws WorkerBusyException when the in-flight limit is reached
+	 * @throws WorkerUnavailableException when the worker cannot be started
+	 */
+	Call stream(WorkerRequest request, Consumer<WorkerResponse> progress) {
+		return start(request, progress);
+	}
+
+	private Call start(WorkerRequest request, @Nullable Consumer<WorkerResponse> progress) {
 		int limit = properties.maxPendingRequests();
 		if (inFlight.incrementAndGet() > limit) {
 			inFlight.decrementAndGet();
 			throw new WorkerBusyException(limit, retryAfterSeconds());
 		}
 		long start = System.nanoTime();
-		CompletableFuture<WorkerResponse> future;
+		WorkerProcess process;
+		WorkerProcess.Sent sent;
 		try {
-			future = running().send(request);
+			process = running();
+			sent = process.send(request, progress);
 		}
 		catch (RuntimeException ex) {
 			inFlight.decrementAndGet();
 			throw ex;
 		}
-		future.whenComplete((response, failure) -> {
+		sent.answer().whenComplete((response, failure) -> {
 			inFlight.decrementAndGet();
 			if (failure == null) {
 				averageMillis = 0.7 * averageMillis + 0.3 * (System.nanoTime() - start) / 1e6;
 			}
 		});
-		return WorkerProcess.await(future, properties.requestTimeout());
+		return new Call(sent.answer(), () -> process.cancel(sent.id()));
 	}
 
 	/** The worker's status, starting it if needed. */

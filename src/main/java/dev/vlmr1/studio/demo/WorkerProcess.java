@@ -17,9 +17,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,8 @@ import dev.vlmr1.studio.demo.worker.WorkerResponse;
 
 /**
  * One running inference worker: writes request lines to its stdin, and a reader thread completes each request's
- * future from the response line with the same id. When the worker's stdout ends (it exited, was killed, or crashed
+ * future from the response line with the same id (a streaming request's progress lines go to its listener before
+ * that). When the worker's stdout ends (it exited, was killed, or crashed
  * natively) every request still waiting fails with a {@link WorkerUnavailableException} naming the exit code and
  * the last lines the worker wrote to stderr.
  */
@@ -45,6 +48,8 @@ final class WorkerProcess implements AutoCloseable {
 	private final ObjectMapper json = new ObjectMapper();
 
 	private final Map<Long, CompletableFuture<WorkerResponse>> waiting = new ConcurrentHashMap<>();
+
+	private final Map<Long, Consumer<WorkerResponse>> listeners = new ConcurrentHashMap<>();
 
 	private final CompletableFuture<WorkerResponse> ready = new CompletableFuture<>();
 
@@ -105,17 +110,47 @@ final class WorkerProcess implements AutoCloseable {
 		return !dead && process.isAlive();
 	}
 
+	/** A request on its way: its id (to cancel it) and its answer. */
+	record Sent(long id, CompletableFuture<WorkerResponse> answer) {
+	}
+
 	/** Sends a request; the future completes with the worker's response or fails when the worker dies. */
 	CompletableFuture<WorkerResponse> send(WorkerRequest request) {
+		return send(request, null).answer();
+	}
+
+	/**
+	 * Sends a request whose progress lines go to {@code progress} (on the reader thread: it must not block) until
+	 * its answer completes the future.
+	 */
+	Sent send(WorkerRequest request, @Nullable Consumer<WorkerResponse> progress) {
 		long id = ids.getAndIncrement();
 		CompletableFuture<WorkerResponse> future = new CompletableFuture<>();
 		waiting.put(id, future);
+		if (progress != null) {
+			listeners.put(id, progress);
+			future.whenComplete((r, ex) -> listeners.remove(id));
+		}
+		write(request.withId(id), future, id);
+		return new Sent(id, future);
+	}
+
+	/** Asks the worker to stop request {@code id}; it answers that request with a cancelled failure. */
+	void cancel(long id) {
+		if (waiting.containsKey(id)) {
+			write(WorkerRequest.cancel(id), null, 0);
+		}
+	}
+
+	private void write(WorkerRequest request, @Nullable CompletableFuture<WorkerResponse> future, long id) {
 		String line;
 		try {
-			line = json.writeValueAsString(request.withId(id));
+			line = json.writeValueAsString(request);
 		}
 		catch (JsonProcessingException ex) {
-			waiting.remove(id);
+			if (future != null) {
+				waiting.remove(id);
+			}
 			throw new IllegalStateException("cannot serialise a worker request", ex);
 		}
 		try {
@@ -132,7 +167,6 @@ final class WorkerProcess implements AutoCloseable {
 		if (dead) {
 			failAll();
 		}
-		return future;
 	}
 
 	/** Waits for a response; a worker death or the timeout becomes a {@link WorkerUnavailableException}. */
@@ -185,6 +219,13 @@ final class WorkerProcess implements AutoCloseable {
 		}
 		if (response.id() == 0) {
 			ready.complete(response);
+			return;
+		}
+		if (response.progress()) {
+			Consumer<WorkerResponse> listener = listeners.get(response.id());
+			if (listener != null) {
+				listener.accept(response);
+			}
 			return;
 		}
 		CompletableFuture<WorkerResponse> future = waiting.remove(response.id());

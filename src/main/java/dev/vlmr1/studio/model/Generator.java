@@ -68,18 +68,27 @@ public final class Generator {
 	 * @param prompt (B, T) ids, optional (B, T) attention mask, and the images
 	 */
 	public Generation generate(ModelInputs prompt, SamplingParams params) {
+		return generate(prompt, params, (sequence, token, logits, offset, vocab) -> false);
+	}
+
+	/**
+	 * Generates for an already left-padded batch, showing each token to {@code listener} as it is chosen.
+	 * @param listener may end a sequence early; an exception it throws ends the generation
+	 */
+	public Generation generate(ModelInputs prompt, SamplingParams params, TokenListener listener) {
 		boolean gradMode = JniUtils.isGradMode();
 		JniUtils.setGradMode(false);
 		try (NDManager manager = model.manager().newSubManager();
 				KvCache cache = new KvCache(manager, model.config().text().numLayers())) {
-			return decode(manager, cache, prompt, params);
+			return decode(manager, cache, prompt, params, listener);
 		}
 		finally {
 			JniUtils.setGradMode(gradMode);
 		}
 	}
 
-	private Generation decode(NDManager manager, KvCache cache, ModelInputs prompt, SamplingParams params) {
+	private Generation decode(NDManager manager, KvCache cache, ModelInputs prompt, SamplingParams params,
+			TokenListener listener) {
 		Shape shape = prompt.inputIds().getShape();
 		int batch = (int) shape.get(0);
 		int promptLength = (int) shape.get(1);
@@ -99,6 +108,10 @@ public final class Generator {
 			tokens.add(new ArrayList<>());
 			logProbs.add(new ArrayList<>());
 		}
+		TokenPenalties[] penalties = new TokenPenalties[batch];
+		for (int b = 0; b < batch; b++) {
+			penalties[b] = new TokenPenalties(params.frequencyPenalty(), params.presencePenalty());
+		}
 		boolean[] finished = new boolean[batch];
 		float[] logits;
 		try (NDScope ignored = new NDScope()) {
@@ -111,11 +124,18 @@ public final class Generator {
 				if (finished[b]) {
 					continue;
 				}
+				if (params.hasPenalties()) {
+					penalties[b].apply(logits, b * vocab, vocab);
+				}
 				TokenSampler.Choice choice = sampler.choose(logits, b * vocab, vocab);
 				next[b] = choice.token();
 				tokens.get(b).add(choice.token());
 				logProbs.get(b).add(choice.logProb());
-				finished[b] = params.eosTokenIds().contains(choice.token());
+				if (params.hasPenalties()) {
+					penalties[b].count(choice.token());
+				}
+				boolean ended = listener.onToken(b, choice.token(), logits, b * vocab, vocab);
+				finished[b] = ended || params.eosTokenIds().contains(choice.token());
 			}
 			if (step == params.maxNewTokens() - 1 || allTrue(finished)) {
 				break;

@@ -29,7 +29,9 @@ import dev.vlmr1.studio.web.ApiProblem;
  * its cursor (workers write from other processes, so there is nothing to listen to in this JVM), sends
  * them with {@code id = seq}, writes a heartbeat comment when idle (a dead client is only noticed on
  * write), lives for a finite time (the browser reconnects with {@code Last-Event-ID}) and closes after the
- * run's terminal state.
+ * run's terminal state. The terminal event carries a long {@code retry:} hint: an {@code EventSource} reconnects
+ * after a closed stream, and the reconnect, answered 204 by the controller, is what stops it; a client that
+ * ignores the 204 at least does not come back every 3 s.
  */
 @Component
 class RunEventStreams implements SmartLifecycle, DisposableBean {
@@ -37,6 +39,9 @@ class RunEventStreams implements SmartLifecycle, DisposableBean {
 	private static final Logger log = LoggerFactory.getLogger(RunEventStreams.class);
 
 	private static final int BATCH = 500;
+
+	/** The reconnection delay a client is told with a run's terminal event. */
+	static final long END_RETRY_MILLIS = 60_000;
 
 	private final RunTelemetryStore telemetry;
 
@@ -90,6 +95,11 @@ class RunEventStreams implements SmartLifecycle, DisposableBean {
 		return emitter;
 	}
 
+	/** Whether the run has events after {@code lastSeq}: a reconnecting client has something left to read. */
+	boolean hasEventsAfter(RunDetails run, long lastSeq) {
+		return !telemetry.eventsAfter(run.id().value(), lastSeq, 1).isEmpty();
+	}
+
 	int openStreams() {
 		return open.get();
 	}
@@ -98,11 +108,15 @@ class RunEventStreams implements SmartLifecycle, DisposableBean {
 		try {
 			List<RunEvent> events = telemetry.eventsAfter(stream.runId, stream.cursor, BATCH);
 			for (RunEvent event : events) {
-				stream.emitter.send(SseEmitter.event().id(Long.toString(event.seq())).name(event.type().toLowerCase())
-					.data(envelope(event)));
+				boolean terminal = isTerminal(event);
+				SseEmitter.SseEventBuilder sse = SseEmitter.event()
+					.id(Long.toString(event.seq()))
+					.name(event.type().toLowerCase())
+					.data(envelope(event));
+				stream.emitter.send(terminal ? sse.reconnectTime(END_RETRY_MILLIS) : sse);
 				stream.cursor = event.seq();
 				stream.lastWrite = System.nanoTime();
-				if (isTerminal(event)) {
+				if (terminal) {
 					stream.emitter.complete();
 					close(stream);
 					return;

@@ -3,6 +3,7 @@ package dev.vlmr1.studio.run;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,7 +19,8 @@ import dev.vlmr1.studio.web.CurrentUser;
  * announcements ({@code rollouts}: fetch the sample from {@code .../rollouts?step=}), replayed
  * from {@code Last-Event-ID} (the event seq) and then streamed live. Served under {@code /api} for token
  * clients and under {@code /runs} for the browser page (an {@code EventSource} cannot send a bearer token,
- * it sends the session cookie).
+ * it sends the session cookie). Once a run has ended and the client has every event, the answer is 204 No
+ * Content, which tells an {@code EventSource} to stop reconnecting.
  */
 @RestController
 class RunEventsController {
@@ -33,12 +35,16 @@ class RunEventsController {
 	}
 
 	@GetMapping(path = { "/api/runs/{id}/events", "/runs/{id}/events" }, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	SseEmitter events(@AuthenticationPrincipal @Nullable CurrentUser user, @PathVariable long id,
+	ResponseEntity<SseEmitter> events(@AuthenticationPrincipal @Nullable CurrentUser user, @PathVariable long id,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId,
 			@RequestParam(name = "lastEventId", required = false) @Nullable String lastEventIdParam) {
 		RunDetails run = access.require(id, user);
 		Long after = RunEventStreams.parseLastEventId(lastEventId, lastEventIdParam);
-		return streams.open(run, after == null ? 0 : after);
+		long cursor = after == null ? 0 : after;
+		if (run.state().isTerminal() && !streams.hasEventsAfter(run, cursor)) {
+			return ResponseEntity.noContent().build();
+		}
+		return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(streams.open(run, cursor));
 	}
 
 }

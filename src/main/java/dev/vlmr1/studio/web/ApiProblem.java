@@ -62,6 +62,16 @@ public class ApiProblem extends RuntimeException implements ErrorResponse {
 		return status;
 	}
 
+	/** The problem type's last segment (e.g. {@code not-found}). */
+	public String type() {
+		return type;
+	}
+
+	/** A property added with {@link #with}, or null. */
+	public @org.jspecify.annotations.Nullable Object property(String name) {
+		return properties.get(name);
+	}
+
 	@Override
 	public HttpStatusCode getStatusCode() {
 		return status;

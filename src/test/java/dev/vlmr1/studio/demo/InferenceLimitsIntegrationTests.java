@@ -116,14 +116,15 @@ class InferenceLimitsIntegrationTests {
 		byte[] huge = DemoApiIntegrationTests.hugePngHeader(20_000, 20_000);
 		Answer hugeChat = chatWithImages(1, "data:image/png;base64," + Base64.getEncoder().encodeToString(huge));
 		assertThat(hugeChat.status()).as(hugeChat.response().body()).isEqualTo(413);
-		assertThat(hugeChat.json().get("detail").asText()).contains("max-image-pixels");
+		assertThat(hugeChat.json().get("error").get("message").asText()).contains("max-image-pixels");
 		Answer hugeRec = http.multipart("/api/demo/rec", alice.bearer(),
 				Map.of("modelId", Long.toString(modelId), "expression", "the dot"), huge);
 		assertThat(hugeRec.status()).as(hugeRec.response().body()).isEqualTo(413);
 		// a huge max_tokens
 		Answer tokens = chat("Hi", 1_000_000_000);
 		assertThat(tokens.status()).as(tokens.response().body()).isEqualTo(400);
-		assertThat(tokens.json().get("detail").asText()).contains("max_new_tokens", "2048");
+		assertThat(tokens.json().get("error").get("message").asText()).contains("max_tokens", "2048");
+		assertThat(tokens.json().get("error").get("param").asText()).isEqualTo("max_tokens");
 		// more messages than allowed
 		List<Object> messages = new ArrayList<>();
 		for (int i = 0; i <= properties.maxMessages(); i++) {
@@ -255,12 +256,14 @@ class InferenceLimitsIntegrationTests {
 		return http.postJson("/api/v1/chat/completions", alice.bearer(), body);
 	}
 
+	/** A 413 of the chat endpoint: OpenAI's error shape, naming the limit. */
 	private static void expectTooLarge(Answer answer, String... limits) {
 		assertThat(answer.status()).as(answer.response().body()).isEqualTo(413);
-		assertThat(answer.contentType()).startsWith("application/problem+json");
-		JsonNode json = answer.json();
-		assertThat(json.get("limit").asText()).isIn((Object[]) limits);
-		assertThat(json.get("detail").asText()).contains(json.get("limit").asText());
+		assertThat(answer.contentType()).startsWith("application/json");
+		JsonNode error = answer.json().get("error");
+		assertThat(error.get("code").asText()).isEqualTo("request_too_large");
+		assertThat(error.get("limit").asText()).isIn((Object[]) limits);
+		assertThat(error.get("message").asText()).contains(error.get("limit").asText());
 	}
 
 	private static String text(String unit, int count) {

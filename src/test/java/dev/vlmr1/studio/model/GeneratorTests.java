@@ -170,6 +170,72 @@ class GeneratorTests {
 	}
 
 	@Test
+	void aTinyTopPKeepsOnlyTheMostLikelyTokenEvenAtAHighTemperature() {
+		try (var fixture = FixtureTensors.open("qwen2_5_vl_tiny/generate.safetensors");
+				NDManager manager = qwen25.manager().newSubManager()) {
+			ModelInputs prompt = withImage(ModelInputs.of(fixture.array(manager, "single.input_ids")), manager,
+					"qwen2_5_vl_tiny");
+			Generator generator = new Generator(qwen25, null);
+			Generation nucleus = generator.generate(prompt, greedyIgnoringEos(qwen25).withSampling(2.0, 0, 1e-9, 3));
+			assertThat(nucleus.tokenIds().get(0)).containsExactly(generated(fixture, "single.output_ids", 0));
+			Generation full = generator.generate(prompt, greedyIgnoringEos(qwen25).withSampling(2.0, 0, 1.0, 3));
+			assertThat(full.tokenIds().get(0)).as("without top_p the same seed samples other tokens")
+				.isNotEqualTo(generated(fixture, "single.output_ids", 0));
+		}
+	}
+
+	@Test
+	void penaltiesLowerTheLogitsOfGeneratedTokensByOpenAisFormula() {
+		double frequency = 0.75;
+		double presence = 0.5;
+		try (var fixture = FixtureTensors.open("qwen2_5_vl_tiny/generate.safetensors");
+				NDManager manager = qwen25.manager().newSubManager()) {
+			ModelInputs prompt = withImage(ModelInputs.of(fixture.array(manager, "single.input_ids")), manager,
+					"qwen2_5_vl_tiny");
+			Generator generator = new Generator(qwen25, null);
+			List<float[]> plain = new java.util.ArrayList<>();
+			Generation raw = generator.generate(prompt, greedyIgnoringEos(qwen25), (b, token, logits, offset, vocab) -> {
+				plain.add(Arrays.copyOfRange(logits, offset, offset + vocab));
+				return false;
+			});
+			List<float[]> penalised = new java.util.ArrayList<>();
+			Generation penalisedRun = generator.generate(prompt,
+					greedyIgnoringEos(qwen25).withPenalties(frequency, presence), (b, token, logits, offset, vocab) -> {
+						penalised.add(Arrays.copyOfRange(logits, offset, offset + vocab));
+						return false;
+					});
+			long[] tokens = raw.tokenIds().get(0);
+			// the prompt does not count: the first step is unpenalised and picks the same token
+			assertThat(penalised.get(0)).containsExactly(plain.get(0));
+			assertThat(penalisedRun.tokenIds().get(0)[0]).isEqualTo(tokens[0]);
+			// after one token (the same prefix in both runs) only that token's logit moved, by c·f + p with c = 1
+			float[] expected = plain.get(1).clone();
+			expected[(int) tokens[0]] -= (float) (frequency + presence);
+			assertThat(penalised.get(1)).containsExactly(expected);
+		}
+	}
+
+	@Test
+	void aListenerEndsItsSequenceEarlyAndCanAbandonTheGeneration() {
+		try (var fixture = FixtureTensors.open("qwen2_5_vl_tiny/generate.safetensors");
+				NDManager manager = qwen25.manager().newSubManager()) {
+			ModelInputs prompt = withImage(ModelInputs.of(fixture.array(manager, "single.input_ids")), manager,
+					"qwen2_5_vl_tiny");
+			int before = managed(qwen25.manager());
+			Generator generator = new Generator(qwen25, null);
+			int[] seen = { 0 };
+			Generation ended = generator.generate(prompt, greedyIgnoringEos(qwen25),
+					(b, token, logits, offset, vocab) -> ++seen[0] == 3);
+			assertThat(ended.tokenIds().get(0)).hasSize(3);
+			assertThatThrownBy(() -> generator.generate(prompt, greedyIgnoringEos(qwen25),
+					(b, token, logits, offset, vocab) -> {
+						throw new IllegalStateException("the client went away");
+					})).hasMessageContaining("went away");
+			assertThat(managed(qwen25.manager())).isEqualTo(before);
+		}
+	}
+
+	@Test
 	void generationLeavesNoArraysBehindAndRestoresGradMode() {
 		try (var fixture = FixtureTensors.open("qwen2_5_vl_tiny/generate.safetensors");
 				NDManager manager = qwen25.manager().newSubManager()) {
@@ -194,6 +260,10 @@ class GeneratorTests {
 		assertThatThrownBy(() -> new SamplingParams(4, -1, 0, 1, 0, List.of(), 0))
 			.isInstanceOf(IllegalArgumentException.class);
 		assertThatThrownBy(() -> new SamplingParams(4, 1, 0, 0, 0, List.of(), 0))
+			.isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> new SamplingParams(4, 1, 0, 1, 0, List.of(), 0, 2.5, 0))
+			.isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> new SamplingParams(4, 1, 0, 1, 0, List.of(), 0, 0, Double.NaN))
 			.isInstanceOf(IllegalArgumentException.class);
 	}
 

@@ -58,10 +58,17 @@ class RunEventStreamTests extends RunTestSupport {
 			List<Sse> end = reader.events(1);
 			assertThat(end.get(0).id()).isEqualTo("8");
 			assertThat(end.get(0).data()).contains("\"to\": \"SUCCEEDED\"");
+			assertThat(end.get(0).retry()).as("a long reconnection delay comes with the end")
+				.isEqualTo(Long.toString(RunEventStreams.END_RETRY_MILLIS));
 			assertThat(reader.endOfStream()).as("the stream closes after a terminal state").isTrue();
 		}
-		// reconnecting after the end: nothing to send, the stream ends at once
-		try (SseReader reader = connect(alice, id, "8")) {
+		// reconnecting after the end: 204 No Content, which tells an EventSource to stop reconnecting
+		HttpResponse<String> after = http.send(request(alice, id, "8"), HttpResponse.BodyHandlers.ofString());
+		assertThat(after.statusCode()).isEqualTo(204);
+		assertThat(after.body()).isEmpty();
+		// a client that missed the end still gets it, then the same 204
+		try (SseReader reader = connect(alice, id, "7")) {
+			assertThat(reader.events(1)).extracting(Sse::id).containsExactly("8");
 			assertThat(reader.endOfStream()).isTrue();
 		}
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(streams().openStreams()).isZero());
@@ -126,7 +133,7 @@ class RunEventStreamTests extends RunTestSupport {
 		return new SseReader(response.body());
 	}
 
-	record Sse(String id, String name, String data) {
+	record Sse(String id, String name, String data, String retry) {
 	}
 
 	/** Reads the text/event-stream format line by line (blocking; the server's heartbeat keeps it moving). */
@@ -144,15 +151,17 @@ class RunEventStreamTests extends RunTestSupport {
 			List<Sse> out = new ArrayList<>();
 			String id = null;
 			String name = null;
+			String retry = null;
 			StringBuilder data = new StringBuilder();
 			String line;
 			while (out.size() < count && (line = lines.readLine()) != null) {
 				if (line.isEmpty()) {
 					if (id != null) {
-						out.add(new Sse(id, name, data.toString()));
+						out.add(new Sse(id, name, data.toString(), retry));
 					}
 					id = null;
 					name = null;
+					retry = null;
 					data.setLength(0);
 				}
 				else if (line.startsWith(":")) {
@@ -160,6 +169,9 @@ class RunEventStreamTests extends RunTestSupport {
 				}
 				else if (line.startsWith("id:")) {
 					id = line.substring(3).strip();
+				}
+				else if (line.startsWith("retry:")) {
+					retry = line.substring(6).strip();
 				}
 				else if (line.startsWith("event:")) {
 					name = line.substring(6).strip();

@@ -160,6 +160,7 @@ final class AuthorizationMatrix {
 		api("POST /api/demo/ovd").on(MODEL).json(DEMO_BODY).succeeds(400).pending(DEMO),
 		api("GET /api/demo/worker").adminOnly().succeeds(200).pending(DEMO),
 		api("GET /api/v1/models").pending(DEMO),
+		api("GET /api/v1/models/{id}").on(MODEL).succeeds(200).pending(DEMO),
 		api("POST /api/v1/chat/completions").on(MODEL).json(CHAT_BODY).succeeds(400).pending(DEMO),
 		page("POST /demo/rec/predict").on(MODEL).json(DEMO_BODY).succeeds(400).pending(DEMO),
 		page("POST /demo/ovd/predict").on(MODEL).json(DEMO_BODY).succeeds(400).pending(DEMO),

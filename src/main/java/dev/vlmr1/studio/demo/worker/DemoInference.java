@@ -60,8 +60,19 @@ final class DemoInference {
 
 	}
 
-	InferenceResult run(WorkerRequest request, long queuedNanos) {
+	/** What a streaming request is told, and asked, while it runs. */
+	interface Progress extends ChoiceTracker.Progress {
+
+		/** The request fits and generation begins. */
+		void started(int promptTokens);
+
+	}
+
+	InferenceResult run(WorkerRequest request, long queuedNanos, Progress progress) {
 		long start = System.nanoTime();
+		if (progress.cancelled()) {
+			throw new ChoiceTracker.Cancelled(0);
+		}
 		boolean chat = WorkerRequest.CHAT.equals(request.op());
 		List<byte[]> files = new ArrayList<>();
 		if (chat) {
@@ -100,7 +111,7 @@ final class DemoInference {
 					: List.of(ChatMessage.user(question(request), tokensPerImage.length));
 			prompt = loaded.template().prompt(messages, tokensPerImage);
 			budget.checkPrompt(model.config(), processor, headers, sizes, prompt.length, request.maxNewTokens(),
-					cache.weightBytes());
+					request.chatOptions().n(), cache.weightBytes());
 			for (byte[] file : files) {
 				images.add(decode(file));
 			}
@@ -111,12 +122,22 @@ final class DemoInference {
 					ex);
 		}
 		long prepared = System.nanoTime();
-		Generation generation = generate(loaded, prompt, processed, request);
+		if (progress.cancelled()) {
+			throw new ChoiceTracker.Cancelled(0);
+		}
+		progress.started(prompt.length);
+		ChoiceTracker tracker = new ChoiceTracker(request.chatOptions(), (ids) -> loaded.tokenizer().decode(ids, true),
+				(id) -> loaded.tokenizer().decode(new long[] { id }, false), progress);
+		Generation generation = generate(loaded, prompt, processed, request, tracker);
 		long generated = System.nanoTime();
 
-		String completion = generation.texts().get(0);
+		List<InferenceResult.Choice> choices = chat ? tracker.finish(generation, model.config().eosTokenIds())
+				: List.of();
+		String completion = chat ? choices.get(0).text() : generation.texts().get(0);
 		long[] tokens = generation.tokenIds().get(0);
-		boolean stopped = tokens.length > 0 && model.config().eosTokenIds().contains(tokens[tokens.length - 1]);
+		boolean stopped = chat ? "stop".equals(choices.get(0).finishReason())
+				: tokens.length > 0 && model.config().eosTokenIds().contains(tokens[tokens.length - 1]);
+		int generatedTokens = generation.tokenIds().stream().mapToInt((ids) -> ids.length).sum();
 		SampleImage frame = images.isEmpty() ? null : frame(images.get(0), processed.gridThw()[0]);
 		CompletionReader.Reading reading = (request.task() != null && frame != null)
 				? CompletionReader.read(request.task(), completion, frame, request.rescale()) : CompletionReader.plain(completion);
@@ -125,25 +146,51 @@ final class DemoInference {
 		InferenceResult.Timing timing = new InferenceResult.Timing(millis(start - queuedNanos), loadMs,
 				millis(prepared - start) - loadMs, millis(generated - prepared));
 		return new InferenceResult(completion, reading.thinking(), reading.answer(), reading.box(), reading.rawBox(),
-				reading.detections(), reading.problems(), imageFrame, prompt.length, tokens.length, stopped, timing,
-				ProcessHandle.current().pid(), lookup.hit());
+				reading.detections(), reading.problems(), imageFrame, prompt.length, generatedTokens, stopped, timing,
+				ProcessHandle.current().pid(), lookup.hit(), choices);
 	}
 
+	/** Generates the request's choices as one batch: the prompt and its images once per choice. */
 	private static Generation generate(LoadedModel loaded, long[] prompt, ProcessedImages processed,
-			WorkerRequest request) {
+			WorkerRequest request, ChoiceTracker tracker) {
 		QwenVlModel model = loaded.model();
-		SamplingParams params = SamplingParams.greedy(request.maxNewTokens(), model.config());
+		WorkerRequest.ChatOptions options = request.chatOptions();
+		SamplingParams params = SamplingParams.greedy(request.maxNewTokens(), model.config())
+			.withPenalties(options.frequencyPenalty(), options.presencePenalty());
 		if (request.temperature() > 0) {
-			params = params.withSampling(request.temperature(), 0, 1.0, request.seed());
+			params = params.withSampling(request.temperature(), 0, options.topP(), request.seed());
 		}
+		int n = options.n();
 		try (NDManager manager = model.manager().newSubManager()) {
-			ModelInputs inputs = ModelInputs.of(manager.create(prompt, new Shape(1, prompt.length)));
+			ModelInputs inputs = ModelInputs.of(manager.create(repeat(prompt, n), new Shape(n, prompt.length)));
 			if (processed.gridThw().length > 0) {
-				inputs = inputs.withImages(manager.create(processed.pixelValues(), new Shape(processed.shape())),
-						processed.gridThw());
+				long[] shape = processed.shape();
+				long[][] grids = new long[processed.gridThw().length * n][];
+				for (int i = 0; i < grids.length; i++) {
+					grids[i] = processed.gridThw()[i % processed.gridThw().length];
+				}
+				inputs = inputs.withImages(
+						manager.create(repeat(processed.pixelValues(), n), new Shape(shape[0] * n, shape[1])), grids);
 			}
-			return new Generator(model, (ids) -> loaded.tokenizer().decode(ids, true)).generate(inputs, params);
+			return new Generator(model, (ids) -> loaded.tokenizer().decode(ids, true)).generate(inputs, params,
+					tracker);
 		}
+	}
+
+	private static long[] repeat(long[] values, int times) {
+		long[] out = new long[values.length * times];
+		for (int i = 0; i < times; i++) {
+			System.arraycopy(values, 0, out, i * values.length, values.length);
+		}
+		return out;
+	}
+
+	private static float[] repeat(float[] values, int times) {
+		float[] out = new float[values.length * times];
+		for (int i = 0; i < times; i++) {
+			System.arraycopy(values, 0, out, i * values.length, values.length);
+		}
+		return out;
 	}
 
 	private static String question(WorkerRequest request) {

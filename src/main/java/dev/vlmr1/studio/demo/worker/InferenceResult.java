@@ -21,11 +21,25 @@ import org.jspecify.annotations.Nullable;
  * @param timing where the time went
  * @param workerPid the process that answered
  * @param cacheHit whether the model was already loaded
+ * @param choices {@code chat}: every choice (the first is {@code completion}); empty for the demo tasks
  */
 public record InferenceResult(String completion, @Nullable String thinking, @Nullable String answer,
 		double @Nullable [] box, double @Nullable [] rawBox, List<LabelledBox> detections, List<String> problems,
 		@Nullable ImageFrame image, int promptTokens, int generatedTokens, boolean stopped, Timing timing,
-		long workerPid, boolean cacheHit) {
+		long workerPid, boolean cacheHit, List<Choice> choices) {
+
+	/**
+	 * One of a chat request's choices.
+	 *
+	 * @param index its place among the request's choices
+	 * @param text the generated text, cut before the first stop string
+	 * @param finishReason {@code stop} (end of sequence or a stop string) or {@code length} (the token bound)
+	 * @param tokens tokens generated for it
+	 * @param logprobs per token, when asked for; null otherwise
+	 */
+	public record Choice(int index, String text, String finishReason, int tokens,
+			@Nullable List<TokenLogprob> logprobs) {
+	}
 
 	/**
 	 * An image as the model saw it.

@@ -3,6 +3,9 @@ package dev.vlmr1.studio.demo.worker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,12 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import ai.djl.engine.EngineException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The worker's loop: the calling thread reads request lines and answers {@code status} at once; inference requests
  * go, in arrival order, to one inference thread (libtorch already uses every core for one request, and one at a time
- * keeps memory bounded). Responses are written one whole line at a time. End of input (the web JVM closed the pipe
- * or died) ends the worker: it never outlives its parent.
+ * keeps memory bounded). Responses are written one whole line at a time; a streaming request's progress lines come
+ * before its answer. A {@code cancel} line stops a request: a queued one is not run, a running one stops after its
+ * current token and answers {@link WorkerResponse#CANCELLED}. End of input (the web JVM closed the pipe or died)
+ * ends the worker: it never outlives its parent.
  */
 final class InferenceWorker {
 
@@ -34,6 +40,11 @@ final class InferenceWorker {
 	});
 
 	private final AtomicLong served = new AtomicLong();
+
+	private final AtomicLong cancelledCount = new AtomicLong();
+
+	/** Ids of requests asked to stop; removed when the request answers. */
+	private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
 
 	InferenceWorker(ModelCache cache, RequestLimits limits, PrintStream out) {
 		this.cache = cache;
@@ -67,13 +78,19 @@ final class InferenceWorker {
 		switch (request.op()) {
 			case WorkerRequest.STATUS -> write(WorkerResponse.of(request.id(), status()));
 			case WorkerRequest.INFER, WorkerRequest.CHAT -> inferenceThread.execute(() -> write(infer(request, receivedNanos)));
+			// a cancel for a request that already answered is harmless: the id is never used again
+			case WorkerRequest.CANCEL -> cancelled.add(request.cancel());
 			default -> write(WorkerResponse.failed(request.id(), WorkerResponse.BAD_INPUT, "unknown op " + request.op()));
 		}
 	}
 
 	private WorkerResponse infer(WorkerRequest request, long receivedNanos) {
 		try {
-			return WorkerResponse.of(request.id(), inference.run(request, receivedNanos));
+			return WorkerResponse.of(request.id(), inference.run(request, receivedNanos, progress(request)));
+		}
+		catch (ChoiceTracker.Cancelled ex) {
+			cancelledCount.incrementAndGet();
+			return WorkerResponse.failed(request.id(), WorkerResponse.CANCELLED, ex.getMessage());
 		}
 		catch (DemoInference.BadInput ex) {
 			return WorkerResponse.failed(request.id(), WorkerResponse.BAD_INPUT, ex.getMessage());
@@ -101,12 +118,38 @@ final class InferenceWorker {
 					+ ex.getMessage());
 		}
 		finally {
+			cancelled.remove(request.id());
 			served.incrementAndGet();
 		}
 	}
 
+	/** Writes a streaming request's progress lines; reads the request's cancellation. */
+	private DemoInference.Progress progress(WorkerRequest request) {
+		return new DemoInference.Progress() {
+
+			@Override
+			public void started(int promptTokens) {
+				if (request.streaming()) {
+					write(WorkerResponse.started(request.id(), promptTokens));
+				}
+			}
+
+			@Override
+			public void delta(int index, String text, @Nullable List<TokenLogprob> logprobs) {
+				write(WorkerResponse.delta(request.id(), index, text, logprobs));
+			}
+
+			@Override
+			public boolean cancelled() {
+				return cancelled.contains(request.id());
+			}
+
+		};
+	}
+
 	private WorkerStatus status() {
-		return new WorkerStatus(ProcessHandle.current().pid(), cache.keys(), cache.capacity(), served.get());
+		return new WorkerStatus(ProcessHandle.current().pid(), cache.keys(), cache.capacity(), served.get(),
+				cancelledCount.get());
 	}
 
 	private void write(WorkerResponse response) {

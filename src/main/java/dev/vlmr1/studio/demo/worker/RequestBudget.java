@@ -82,6 +82,15 @@ final class RequestBudget {
 	 */
 	void checkPrompt(QwenVlConfig config, PreprocessorConfig processor, List<ImageHeader> headers,
 			SmartResize[] sizes, long promptTokens, int maxNewTokens, long weightBytes) {
+		checkPrompt(config, processor, headers, sizes, promptTokens, maxNewTokens, 1, weightBytes);
+	}
+
+	/**
+	 * Checks a request that generates {@code sequences} choices as one batch: the prompt, its images and the cache
+	 * are held once per sequence.
+	 */
+	void checkPrompt(QwenVlConfig config, PreprocessorConfig processor, List<ImageHeader> headers,
+			SmartResize[] sizes, long promptTokens, int maxNewTokens, int sequences, long weightBytes) {
 		if (maxNewTokens < 1) {
 			throw new IllegalArgumentException("max_new_tokens must be at least 1, got " + maxNewTokens);
 		}
@@ -96,7 +105,7 @@ final class RequestBudget {
 					+ " positions (max_position_embeddings); shorten the prompt or ask for fewer tokens");
 		}
 		long[] patches = patches(sizes, processor);
-		long needed = InferenceFootprint.of(config, promptTokens, maxNewTokens, patches).total();
+		long needed = InferenceFootprint.of(config, promptTokens, maxNewTokens, patches).total() * sequences;
 		long available = limits.nativeMemory() - weightBytes - RUNTIME_RESERVE;
 		if (needed > available) {
 			throw new RequestTooLarge("worker-native-memory", "the request needs about " + mib(needed)

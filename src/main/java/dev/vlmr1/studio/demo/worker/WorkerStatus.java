@@ -9,6 +9,7 @@ import java.util.List;
  * @param cachedModels loaded checkpoint directories, least recently used first
  * @param maxCachedModels the cache bound
  * @param served inference requests answered so far
+ * @param cancelled requests of those that were stopped by a cancel before they finished
  */
-public record WorkerStatus(long pid, List<String> cachedModels, int maxCachedModels, long served) {
+public record WorkerStatus(long pid, List<String> cachedModels, int maxCachedModels, long served, long cancelled) {
 }
