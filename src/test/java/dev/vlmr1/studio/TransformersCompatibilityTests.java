@@ -89,22 +89,19 @@ class TransformersCompatibilityTests {
 	}
 
 	@Test
-	void theConfigCarriesTheKeysOfTransformers4AndOf5() throws Exception {
+	void theConfigIsFlatWithTheKeysOfTransformers4AndOf5() throws Exception {
 		JsonNode config = JSON.readTree(dir.resolve("config.json").toFile());
-		// 4.49: flat text settings, rope_scaling with type mrope and rope_theta at the root, torch_dtype
+		// 4.49 reads the flat layout only, and a nested text_config would break its generation config
+		assertThat(config.has("text_config")).isFalse();
 		assertThat(config.path("hidden_size").asInt()).isEqualTo(128);
-		assertThat(config.path("vocab_size").asInt()).isEqualTo(config.path("text_config").path("vocab_size").asInt());
+		assertThat(config.path("model_type").asText()).isEqualTo("qwen2_5_vl");
 		assertThat(config.path("rope_scaling").path("type").asText()).isEqualTo("mrope");
 		assertThat(sections(config.path("rope_scaling"))).containsExactly(4, 6, 6);
 		assertThat(config.path("rope_theta").asDouble()).isEqualTo(1e6);
 		assertThat(config.path("torch_dtype").asText()).isEqualTo("float32");
-		// 4.57: the same inside text_config
-		JsonNode text = config.path("text_config");
-		assertThat(sections(text.path("rope_scaling"))).containsExactly(4, 6, 6);
-		assertThat(text.path("rope_theta").asDouble()).isEqualTo(1e6);
 		// 5.x
-		assertThat(sections(text.path("rope_parameters"))).containsExactly(4, 6, 6);
-		assertThat(text.path("rope_parameters").path("rope_theta").asDouble()).isEqualTo(1e6);
+		assertThat(sections(config.path("rope_parameters"))).containsExactly(4, 6, 6);
+		assertThat(config.path("rope_parameters").path("rope_theta").asDouble()).isEqualTo(1e6);
 		assertThat(config.path("dtype").asText()).isEqualTo("float32");
 	}
 

@@ -1,37 +1,31 @@
 package dev.vlmr1.studio.model;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Completes a Qwen-VL {@code config.json} so that transformers 4.x and 5.x both read it. The two generations name the
+ * Completes a Qwen-VL {@code config.json} so that transformers 4.x and 5.x both read it. The generations name the
  * same settings differently:
  * <ul>
- * <li>transformers ≤ 4.49 (VLM-R1's pin) reads only the flat layout: every text setting at the root, M-RoPE as
- * {@code rope_scaling: {type: "mrope", mrope_section}} and {@code rope_theta} beside it, {@code torch_dtype}.</li>
- * <li>4.50–4.57 read {@code text_config} when present (else the root), with {@code rope_scaling} and
- * {@code rope_theta} inside it.</li>
- * <li>5.x reads {@code text_config.rope_parameters: {rope_type, rope_theta, mrope_section}} and {@code dtype}, and
- * converts the older keys when the newer ones are absent.</li>
+ * <li>transformers 4.49 (VLM-R1's pin) reads only the flat layout of the released checkpoints: every text setting at
+ * the root, M-RoPE as {@code rope_scaling: {type: "mrope", mrope_section}} with {@code rope_theta} beside it,
+ * {@code torch_dtype}. A nested {@code text_config} would even break it: it stays a plain dict there, and 4.49's
+ * {@code GenerationConfig.from_model_config} calls {@code get_text_config().to_dict()} on it.</li>
+ * <li>4.50–4.57 read {@code text_config} when present, else build it from the root.</li>
+ * <li>5.x reads {@code rope_parameters: {rope_type, rope_theta, mrope_section}} and {@code dtype}, nested or flat,
+ * and converts the older keys when the newer ones are absent.</li>
  * </ul>
- * A completed config carries each setting in every form, with equal values; it never changes a value the input
- * gives, so a config already in both forms comes back equal.
+ * A completed config is flat, carries the rope settings and the dtype in both generations' keys with equal values,
+ * and never changes a value the input gives (a nested {@code text_config}'s values win over the root's, as every
+ * reader prefers them); a completed config comes back equal.
  */
 public final class ConfigForms {
-
-	/** Text settings that transformers 4.49 reads from the root of a Qwen2.5-VL config. */
-	static final List<String> FLAT_TEXT_FIELDS = List.of("vocab_size", "hidden_size", "intermediate_size",
-			"num_hidden_layers", "num_attention_heads", "num_key_value_heads", "hidden_act", "rms_norm_eps",
-			"max_position_embeddings", "use_sliding_window", "sliding_window", "max_window_layers", "attention_dropout",
-			"initializer_range", "use_cache", "bos_token_id", "eos_token_id");
 
 	private ConfigForms() {
 	}
 
 	/**
-	 * A copy of {@code config} in both forms.
+	 * A copy of {@code config} in the flat layout with both generations' keys.
 	 * @throws CheckpointException if the config has no M-RoPE sections in either form
 	 */
 	public static ObjectNode bothForms(JsonNode config) {
@@ -39,35 +33,32 @@ public final class ConfigForms {
 			throw new CheckpointException("config.json is not a JSON object");
 		}
 		ObjectNode root = ((ObjectNode) config).deepCopy();
-		ObjectNode text = root.path("text_config") instanceof ObjectNode nested ? nested : null;
-		if (text != null) {
-			for (String field : FLAT_TEXT_FIELDS) {
-				if (!root.has(field) && text.has(field)) {
-					root.set(field, text.get(field).deepCopy());
-				}
-			}
-		}
 		TextConfig settings = TextConfig.fromJson(root);
-		completeRope(root, settings, true);
-		if (text != null) {
-			completeRope(text, settings, false);
+		if (root.get("text_config") instanceof ObjectNode text) {
+			text.properties().forEach((field) -> {
+				if (!field.getKey().equals("model_type")) {
+					root.set(field.getKey(), field.getValue().deepCopy());
+				}
+			});
+			root.remove("text_config");
 		}
+		completeRope(root, settings);
 		completeDtype(root);
 		return root;
 	}
 
 	/**
-	 * Writes the rope settings of {@code node} in the v4 form ({@code rope_scaling} + {@code rope_theta}) and the v5
-	 * form ({@code rope_parameters}). At the root, {@code rope_scaling.type} is {@code mrope} as in the released
-	 * checkpoints (4.49 turns it into {@code default}); inside {@code text_config} it is what 4.57 writes.
+	 * Writes the rope settings in the v4 form ({@code rope_scaling} + {@code rope_theta}; {@code type} {@code mrope}
+	 * as in the released checkpoints, which 4.49 turns into {@code default}) and the v5 form
+	 * ({@code rope_parameters}).
 	 */
-	private static void completeRope(ObjectNode node, TextConfig settings, boolean root) {
+	private static void completeRope(ObjectNode node, TextConfig settings) {
 		if (!node.has("rope_theta")) {
 			node.put("rope_theta", settings.ropeTheta());
 		}
 		ObjectNode scaling = object(node, "rope_scaling");
 		if (!scaling.has("type")) {
-			scaling.put("type", root ? "mrope" : "default");
+			scaling.put("type", "mrope");
 		}
 		if (!scaling.has("rope_type")) {
 			scaling.put("rope_type", "default");
