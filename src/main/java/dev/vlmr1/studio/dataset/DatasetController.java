@@ -56,6 +56,7 @@ class DatasetController {
 		DatasetViews.Detail detail = pageOrNotFound(() -> queries.detail(id, user));
 		model.addAttribute("dataset", detail);
 		model.addAttribute("report", json.convertValue(detail.report(), REPORT));
+		model.addAttribute("normalised", json.convertValue(detail.normalised(), REPORT));
 		return "datasets/detail";
 	}
 

@@ -100,7 +100,8 @@ class DatasetIngest {
 		progress.progress("storing", 0, 1);
 		List<Issue> kept = issues.size() > properties.reportCap() ? issues.subList(0, properties.reportCap()) : issues;
 		var dataset = new DatasetWriter.NewDataset(user.id(), name, request.mode(), content,
-				json.writeValueAsString(kept), issues.size() - kept.size());
+				json.writeValueAsString(kept), issues.size() - kept.size(),
+				json.writeValueAsString(result.normalisations()));
 		// images are copied into the store while the rows stream into PostgreSQL; the transaction commits only
 		// after both are done
 		CompletableFuture<List<String>> stored = CompletableFuture

@@ -86,7 +86,8 @@ class DatasetQueries {
 					rs.getInt("invalid_lines"), rs.getInt("image_count"), rs.getLong("jsonl_bytes"),
 					rs.getLong("image_bytes"), counts(rs.getString("task_counts")),
 					rs.getTimestamp("created_at").toInstant(), rs.getBoolean("in_use"), files,
-					json.readTree(rs.getString("report")), rs.getInt("report_truncated")))
+					json.readTree(rs.getString("report")), rs.getInt("report_truncated"),
+					json.readTree(rs.getString("normalised"))))
 			.single();
 	}
 

@@ -25,7 +25,8 @@ final class DatasetViews {
 
 	record Detail(long id, String name, int version, String mode, String contentSha256, int sampleCount,
 			int invalidLines, int imageCount, long jsonlBytes, long imageBytes, Map<String, Integer> taskCounts,
-			Instant createdAt, boolean inUse, List<FileView> files, JsonNode report, int reportTruncated) {
+			Instant createdAt, boolean inUse, List<FileView> files, JsonNode report, int reportTruncated,
+			JsonNode normalised) {
 	}
 
 	record ImageRef(String path, String sha256, int width, int height) {

@@ -33,7 +33,7 @@ class DatasetWriter {
 
 	/** What to store besides the validated content. */
 	record NewDataset(long ownerId, String name, String mode, String contentSha256, String reportJson,
-			int reportTruncated) {
+			int reportTruncated, String normalisedJson) {
 	}
 
 	private final JdbcTemplate jdbc;
@@ -68,11 +68,11 @@ class DatasetWriter {
 		long imageBytes = result.images().values().stream().mapToLong(ProbedImage::sizeBytes).sum();
 		long datasetId = insertReturningId("""
 				INSERT INTO datasets (owner_id, name, version, content_sha256, mode, sample_count, invalid_lines,
-				    image_count, jsonl_bytes, image_bytes, task_counts, report, report_truncated)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)""", dataset.ownerId(), dataset.name(),
-				version, dataset.contentSha256(), dataset.mode(), result.validRows(), result.invalidLines(),
-				result.images().size(), jsonlBytes, imageBytes, json.writeValueAsString(counts), dataset.reportJson(),
-				dataset.reportTruncated());
+				    image_count, jsonl_bytes, image_bytes, task_counts, report, report_truncated, normalised)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?::jsonb)""", dataset.ownerId(),
+				dataset.name(), version, dataset.contentSha256(), dataset.mode(), result.validRows(),
+				result.invalidLines(), result.images().size(), jsonlBytes, imageBytes, json.writeValueAsString(counts),
+				dataset.reportJson(), dataset.reportTruncated(), dataset.normalisedJson());
 		List<Object[]> images = new ArrayList<>();
 		List<Object[]> links = new ArrayList<>();
 		for (ProbedImage image : result.images().values()) {

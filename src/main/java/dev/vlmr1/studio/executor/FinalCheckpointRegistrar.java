@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 
 import dev.vlmr1.studio.catalog.CatalogModel;
 import dev.vlmr1.studio.catalog.ModelCatalog;
+import dev.vlmr1.studio.model.image.PreprocessorConfig;
 
 /**
  * Registers in the model catalog the checkpoints that worker processes recorded: a worker runs without the
@@ -34,7 +35,7 @@ class FinalCheckpointRegistrar {
 
 	private static final Logger log = LoggerFactory.getLogger(FinalCheckpointRegistrar.class);
 
-	private static final List<String> REQUIRED_FILES = List.of("config.json", "tokenizer.json", "preprocessor_config.json");
+	private static final List<String> REQUIRED_FILES = List.of("config.json", "tokenizer.json");
 
 	private final JdbcClient jdbc;
 
@@ -72,7 +73,8 @@ class FinalCheckpointRegistrar {
 
 	private void register(Pending p) {
 		Path dir = Path.of(p.path());
-		if (REQUIRED_FILES.stream().anyMatch(f -> !Files.isRegularFile(dir.resolve(f)))) {
+		if (REQUIRED_FILES.stream().anyMatch(f -> !Files.isRegularFile(dir.resolve(f)))
+				|| PreprocessorConfig.file(dir).isEmpty()) {
 			skipped.add(p.key()); // e.g. the fake trainer's checkpoints: nothing a demo could load
 			return;
 		}

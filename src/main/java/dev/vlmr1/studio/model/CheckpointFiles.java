@@ -26,6 +26,8 @@ import dev.vlmr1.studio.model.tokenizer.SpecialTokens;
  * released naming ({@code visual.*}, {@code model.*}, no {@code lm_head.weight} when the embeddings are tied, exactly
  * the names {@code save_pretrained} writes, see the fixtures' {@code saved_weight_names.json}), sharded with an index
  * over {@code maxShardBytes}, plus the base checkpoint's config, generation config, tokenizer and preprocessor files.
+ * The files are completed so that transformers 4.x and 5.x both load them and {@code apply_chat_template} works
+ * ({@link #completeForTransformers}).
  */
 public final class CheckpointFiles {
 
@@ -34,9 +36,13 @@ public final class CheckpointFiles {
 
 	/** Files besides the weights that make a directory loadable; copied verbatim when the base has them. */
 	public static final List<String> SUPPORT_FILES = List.of("config.json", "generation_config.json",
-			"preprocessor_config.json", "video_preprocessor_config.json", "tokenizer.json", "tokenizer_config.json",
+			"preprocessor_config.json", "processor_config.json", "video_preprocessor_config.json", "tokenizer.json",
+			"tokenizer_config.json",
 			"vocab.json", "merges.txt", "special_tokens_map.json", "added_tokens.json", "chat_template.json",
 			"chat_template.jinja");
+
+	/** Qwen2.5-VL's chat template (that of Qwen/Qwen2.5-VL-3B-Instruct), which {@link ChatTemplate} mirrors. */
+	public static final String QWEN_CHAT_TEMPLATE = readTemplate();
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -143,6 +149,7 @@ public final class CheckpointFiles {
 				config.put("pad_token_id", special.pad());
 				Files.writeString(generation, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
 			}
+			completeForTransformers(target);
 		}
 		catch (IOException ex) {
 			throw new CheckpointException(target + ": cannot write checkpoint files: " + ex.getMessage(), ex);
@@ -157,6 +164,75 @@ public final class CheckpointFiles {
 			DType storage, long maxShardBytes) {
 		copySupportFiles(base, target, special);
 		return saveWeights(target, parameters, tiedEmbeddings(base.resolve("config.json")), storage, maxShardBytes);
+	}
+
+	/**
+	 * Makes a checkpoint directory readable by transformers 4.x and 5.x: {@code config.json} gets the keys of both
+	 * generations ({@link ConfigForms}), and a checkpoint without a chat template gets Qwen2.5-VL's, both where
+	 * processors look ({@code chat_template.json}, read by 4.49 onwards and by 5.x) and where tokenizers do
+	 * ({@code tokenizer_config.json}). Files already complete are left untouched.
+	 * @throws CheckpointException if config.json is missing or invalid, or a file cannot be written
+	 */
+	public static void completeForTransformers(Path dir) {
+		Path configFile = dir.resolve("config.json");
+		JsonNode config = readJson(configFile);
+		ObjectNode complete = ConfigForms.bothForms(config);
+		if (!complete.equals(config)) {
+			writeJson(configFile, complete);
+		}
+		String template = existingChatTemplate(dir);
+		if (!Files.isRegularFile(dir.resolve("chat_template.json"))
+				&& !Files.isRegularFile(dir.resolve("chat_template.jinja"))) {
+			ObjectNode processor = JSON.createObjectNode();
+			processor.put("chat_template", template);
+			writeJson(dir.resolve("chat_template.json"), processor);
+		}
+		Path tokenizerConfig = dir.resolve("tokenizer_config.json");
+		if (Files.isRegularFile(tokenizerConfig) && readJson(tokenizerConfig) instanceof ObjectNode tokenizer
+				&& !tokenizer.path("chat_template").isTextual()) {
+			tokenizer.put("chat_template", template);
+			writeJson(tokenizerConfig, tokenizer);
+		}
+	}
+
+	/** The template a checkpoint already has (tokenizer's, processor's JSON, then Jinja file), else Qwen's. */
+	private static String existingChatTemplate(Path dir) {
+		Path tokenizerConfig = dir.resolve("tokenizer_config.json");
+		if (Files.isRegularFile(tokenizerConfig) && readJson(tokenizerConfig).path("chat_template").isTextual()) {
+			return readJson(tokenizerConfig).get("chat_template").asText();
+		}
+		Path processor = dir.resolve("chat_template.json");
+		if (Files.isRegularFile(processor) && readJson(processor).path("chat_template").isTextual()) {
+			return readJson(processor).get("chat_template").asText();
+		}
+		Path jinja = dir.resolve("chat_template.jinja");
+		try {
+			return Files.isRegularFile(jinja) ? Files.readString(jinja) : QWEN_CHAT_TEMPLATE;
+		}
+		catch (IOException ex) {
+			throw new CheckpointException(jinja + ": cannot read: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static void writeJson(Path file, JsonNode json) {
+		try {
+			Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+		}
+		catch (IOException ex) {
+			throw new CheckpointException(file + ": cannot write: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static String readTemplate() {
+		try (var in = CheckpointFiles.class.getResourceAsStream("qwen2_5_vl_chat_template.jinja")) {
+			if (in == null) {
+				throw new IllegalStateException("qwen2_5_vl_chat_template.jinja is missing from the classpath");
+			}
+			return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	private static JsonNode readJson(Path file) {

@@ -1,6 +1,5 @@
 package dev.vlmr1.studio.plan;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.vlmr1.studio.model.ModelType;
@@ -17,12 +16,9 @@ import dev.vlmr1.studio.model.image.PreprocessorConfig;
  */
 public record ModelShape(QwenVlConfig config, long processorMaxPixels) {
 
-	/** Reads {@code config.json} and, when present, {@code preprocessor_config.json} of a checkpoint directory. */
+	/** Reads {@code config.json} and, when present, the image processor's settings of a checkpoint directory. */
 	public static ModelShape load(Path dir) {
-		Path processor = dir.resolve("preprocessor_config.json");
-		long maxPixels = Files.isRegularFile(processor) ? PreprocessorConfig.read(processor).maxPixels()
-				: PreprocessorConfig.defaults().maxPixels();
-		return new ModelShape(QwenVlConfig.load(dir), maxPixels);
+		return new ModelShape(QwenVlConfig.load(dir), PreprocessorConfig.inDirectory(dir).maxPixels());
 	}
 
 	public TextConfig text() {

@@ -15,6 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.vlmr1.studio.catalog.CatalogModel;
 import dev.vlmr1.studio.catalog.ModelCatalog;
+import dev.vlmr1.studio.model.image.PreprocessorConfig;
 import dev.vlmr1.studio.web.ApiProblem;
 
 /**
@@ -30,7 +31,7 @@ import dev.vlmr1.studio.web.ApiProblem;
 class CheckpointRegistration {
 
 	/** The files a demo or a resumed run cannot do without; weights are checked separately. */
-	static final List<String> REQUIRED_FILES = List.of("config.json", "tokenizer.json", "preprocessor_config.json");
+	static final List<String> REQUIRED_FILES = List.of("config.json", "tokenizer.json");
 
 	/** What happened: the catalog model's id, or why there is none. */
 	record Outcome(@Nullable Long modelId, @Nullable String problem) {
@@ -84,6 +85,9 @@ class CheckpointRegistration {
 			if (!Files.isRegularFile(dir.resolve(file))) {
 				return "no " + file;
 			}
+		}
+		if (PreprocessorConfig.file(dir).isEmpty()) {
+			return "no preprocessor_config.json or processor_config.json";
 		}
 		if (!Files.isRegularFile(dir.resolve("model.safetensors"))
 				&& !Files.isRegularFile(dir.resolve("model.safetensors.index.json"))) {

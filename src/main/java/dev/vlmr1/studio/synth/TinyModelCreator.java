@@ -7,14 +7,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.vlmr1.studio.model.CheckpointFiles;
 import dev.vlmr1.studio.model.NewModel;
 import dev.vlmr1.studio.model.RandomInit;
 
 /**
  * Creates a tiny Qwen2.5-VL checkpoint from scratch: trains a byte-level BPE tokenizer on a corpus (VLM-R1 jsonl
  * files, or a synthetic one drawn from the seed), writes the config files for {@link TinyQwenVl}'s shape with that
- * tokenizer's special token ids, then random weights — a directory that {@code QwenVlModel.load} and transformers'
- * {@code from_pretrained} both open.
+ * tokenizer's special token ids (in the config forms of transformers 4.x and 5.x, with Qwen2.5-VL's chat template),
+ * then random weights — a directory that {@code QwenVlModel.load} and transformers' {@code from_pretrained} (4.49
+ * to 5.x) both open.
  */
 public final class TinyModelCreator {
 
@@ -49,6 +51,7 @@ public final class TinyModelCreator {
 		BpeTokenizer tokenizer = new BpeTokenizerTrainer(vocabSize, 2).train(texts);
 		tokenizer.write(out);
 		shape.write(out, tokenizer);
+		CheckpointFiles.completeForTransformers(out);
 		NewModel.Written weights = NewModel.writeRandomWeights(out, new RandomInit(seed, shape.initializerRange()));
 		return new Created(out, tokenizer.size(), weights.parameterCount());
 	}

@@ -35,6 +35,59 @@ class DatasetUploadTests extends DatasetTestSupport {
 	}
 
 	@Test
+	void linesAsVlmR1ReadsThemAreStoredAndTheReportSaysWhatWasNormalised() throws Exception {
+		TestUser user = newUser();
+		String human = "{\"from\": \"human\", \"value\": \"<image>Please provide the bounding box coordinate of the "
+				+ "region this sentence describes: <ref>red square</ref>\"}";
+		var result = mvc.perform(upload(user, "vlm-r1-lines", "strict")
+			.file(jsonl("jsonl", "refcoco_internvl.jsonl",
+					// InternVL-style: no id, two exchanges
+					"{\"image\": \"a.png\", \"width\": 64, \"height\": 48, \"conversations\": [" + human
+							+ ", {\"from\": \"gpt\", \"value\": \"[16, 12, 48, 36]\"}, " + human
+							+ ", {\"from\": \"gpt\", \"value\": \"[1, 1, 2, 2]\"}]}",
+					// the solution as a JSON list and a JSON dict list, no id
+					"{\"image\": \"a.png\", \"conversations\": [" + human + ", {\"from\": \"gpt\", \"value\": [16, 12, 48, 36]}]}",
+					"{\"image\": \"a.png\", \"conversations\": [" + human
+							+ ", {\"from\": \"gpt\", \"value\": [{\"bbox_2d\": [16, 12, 48, 36], \"label\": \"red square\"}]}]}",
+					rec(4, "a.png", "[16, 12, 48, 36]")))
+			.file(file("images[0]", "a.png", png(64, 48))))
+			.andExpect(status().isCreated())
+			.andExpect(jsonPath("$.sampleCount", is(4)))
+			.andExpect(jsonPath("$.taskCounts.rec", is(3)))
+			.andExpect(jsonPath("$.taskCounts.other", is(1)))
+			.andExpect(jsonPath("$.report", hasSize(0)))
+			.andExpect(jsonPath("$.normalised", hasSize(3)))
+			.andExpect(jsonPath("$.normalised[0].code", is("id_absent")))
+			.andExpect(jsonPath("$.normalised[0].count", is(3)))
+			.andExpect(jsonPath("$.normalised[0].examples[2]", is("refcoco_internvl.jsonl:3")))
+			.andExpect(jsonPath("$.normalised[1].code", is("first_exchange_only")))
+			.andExpect(jsonPath("$.normalised[1].count", is(1)))
+			.andExpect(jsonPath("$.normalised[2].code", is("solution_stringified")))
+			.andExpect(jsonPath("$.normalised[2].count", is(2)))
+			.andExpect(jsonPath("$.normalised[2].examples[0]", is("refcoco_internvl.jsonl:2")))
+			.andReturn();
+		long id = JsonPath.parse(result.getResponse().getContentAsString()).read("$.id", Long.class);
+		mvc.perform(get("/api/datasets/{id}/samples", id).with(as(user)))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.items[0].key").doesNotExist())
+			.andExpect(jsonPath("$.items[0].solution", is("[16, 12, 48, 36]")))
+			.andExpect(jsonPath("$.items[1].solution", is("[16, 12, 48, 36]")))
+			.andExpect(jsonPath("$.items[1].boxes[0].box[2]", is(48.0)))
+			.andExpect(jsonPath("$.items[2].solution", is("[{'bbox_2d': [16, 12, 48, 36], 'label': 'red square'}]")))
+			.andExpect(jsonPath("$.items[3].key", is("4")));
+		mvc.perform(get("/api/datasets/{id}", id).with(as(user)))
+			.andExpect(jsonPath("$.normalised[1].message", is(
+					"more than two conversation turns: the first human/gpt exchange is used, as VLM-R1 does")));
+		String page = mvc.perform(get("/datasets/{id}", id).with(user.page()))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString(StandardCharsets.UTF_8);
+		assertThat(page).contains("Read as VLM-R1 reads them", "solution_stringified",
+				"refcoco_internvl.jsonl:1, refcoco_internvl.jsonl:2, refcoco_internvl.jsonl:3");
+	}
+
+	@Test
 	void singleImageRecRowsAreStoredWithTheirImage() throws Exception {
 		TestUser user = newUser();
 		var result = mvc.perform(upload(user, "rec-small", "strict")

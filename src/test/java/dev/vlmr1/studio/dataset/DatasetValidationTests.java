@@ -67,7 +67,7 @@ class DatasetValidationTests extends DatasetTestSupport {
 				rec(12, "a.png", "[1, 2, 300, 20]"), // 12
 				"{\"id\": 13, \"image\": \"a.png\", \"accu_reward_method\": \"magic\", \"conversations\": [" + Q + ", " + A + "]}", // 13
 				ok.replace("\"id\": 1", "\"id\": 1"), // 14 duplicate id
-				"{\"image\": \"a.png\", \"conversations\": [" + Q + ", " + A + "]}", // 15 no id
+				"{\"image\": \"a.png\", \"conversations\": [" + Q + ", " + A + "]}", // 15 no id: accepted, as by VLM-R1
 				rec(16, "a.png", "[1, 2, 1e400, 20]"), // 16 infinite coordinate
 				rec(17, "a.png", "[1, 2, 30, 20]") + "\r" // 17 CRLF: accepted
 		);
@@ -92,13 +92,12 @@ class DatasetValidationTests extends DatasetTestSupport {
 		assertIssue(report, "bad.jsonl", 12, "conversations[1].value", "box_outside_image");
 		assertIssue(report, "bad.jsonl", 13, "accu_reward_method", "unknown_reward_method");
 		assertIssue(report, "bad.jsonl", 14, "id", "duplicate_id");
-		assertIssue(report, "bad.jsonl", 15, "id", "missing_field");
 		assertIssue(report, "bad.jsonl", 16, "conversations[1].value", "invalid_box");
 		assertIssue(report, "bad.jsonl", 18, "", "invalid_utf8");
 		assertIssue(report, "bad.jsonl", 19, "", "line_too_long");
 		// the BOM line, the blank line, the CRLF line and the last line without newline are fine
-		assertThat(report).extracting((i) -> i.get("line")).doesNotContain(1, 7, 17, 20);
-		assertThat(report).hasSize(16);
+		assertThat(report).extracting((i) -> i.get("line")).doesNotContain(1, 7, 15, 17, 20);
+		assertThat(report).hasSize(15);
 	}
 
 	@Test

@@ -121,10 +121,19 @@ class CheckpointFilesTests {
 	@Test
 	void copiesSupportFilesAndWritesAMissingGenerationConfig(@TempDir Path base) throws Exception {
 		CheckpointFiles.copySupportFiles(TINY, out, SPECIAL);
-		for (String name : List.of("config.json", "generation_config.json", "preprocessor_config.json", "tokenizer.json",
-				"tokenizer_config.json")) {
+		for (String name : List.of("generation_config.json", "preprocessor_config.json", "tokenizer.json")) {
 			assertThat(Files.readAllBytes(out.resolve(name))).as(name).isEqualTo(Files.readAllBytes(TINY.resolve(name)));
 		}
+		// completed for transformers 4 and 5: both config forms, and Qwen's chat template where there was none
+		var json = new ObjectMapper();
+		assertThat(json.readTree(out.resolve("config.json").toFile()))
+			.isEqualTo(ConfigForms.bothForms(json.readTree(TINY.resolve("config.json").toFile())));
+		var tokenizerConfig = (com.fasterxml.jackson.databind.node.ObjectNode) json
+			.readTree(TINY.resolve("tokenizer_config.json").toFile());
+		assertThat(json.readTree(out.resolve("tokenizer_config.json").toFile()))
+			.isEqualTo(tokenizerConfig.put("chat_template", CheckpointFiles.QWEN_CHAT_TEMPLATE));
+		assertThat(json.readTree(out.resolve("chat_template.json").toFile()).path("chat_template").asText())
+			.isEqualTo(CheckpointFiles.QWEN_CHAT_TEMPLATE);
 		Files.copy(TINY.resolve("config.json"), base.resolve("config.json"));
 		Path target = out.resolve("second");
 		CheckpointFiles.copySupportFiles(base, target, SPECIAL);

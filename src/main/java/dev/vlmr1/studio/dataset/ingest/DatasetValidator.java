@@ -84,7 +84,7 @@ public final class DatasetValidator {
 			for (CompletableFuture<List<Object>> parsedBatch : batches) {
 				for (Object result : parsedBatch.join()) {
 					if (result instanceof ParsedRow row) {
-						if (!keys.add(row.key())) {
+						if (row.key() != null && !keys.add(row.key())) {
 							issues.add(Issue.of(input.name(), row.line(), "id", IssueCode.DUPLICATE_ID,
 									"id " + row.key() + " appears on an earlier line"));
 						}

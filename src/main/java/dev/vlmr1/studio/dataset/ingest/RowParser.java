@@ -1,6 +1,8 @@
 package dev.vlmr1.studio.dataset.ingest;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +21,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Parses and checks one jsonl line against DATA.md's schema. A line yields either a {@link ParsedRow} or
  * exactly one {@link Issue} (the first problem found), so every invalid line appears once in the report.
+ *
+ * <p>Lines are read as VLM-R1's loader reads them where it is lenient (see {@link Normalisation}): {@code id} may be
+ * absent, only the first human/gpt exchange of a longer conversation is used, and a solution given as a JSON value
+ * is Python's {@code str()} of it.
  *
  * <p>Decided behaviours (T3.7): duplicate keys reject the line ({@code duplicate_key}); nesting deeper than
  * {@code maxNestingDepth} gives {@code nesting_too_deep}; a number literal longer than
@@ -99,11 +105,12 @@ final class RowParser {
 		}
 
 		Object check() {
+			Set<Normalisation> normalised = EnumSet.noneOf(Normalisation.class);
 			JsonNode id = row.get("id");
 			if (id == null || id.isNull()) {
-				return issue("id", IssueCode.MISSING_FIELD, "id is required");
+				normalised.add(Normalisation.ID_ABSENT);
 			}
-			if (!(id.isString() || id.isIntegralNumber())) {
+			else if (!(id.isString() || id.isIntegralNumber())) {
 				return issue("id", IssueCode.WRONG_TYPE, "id must be a string or an integer");
 			}
 			List<String> images = new ArrayList<>();
@@ -127,9 +134,12 @@ final class RowParser {
 			if (conversations == null) {
 				return issue("conversations", IssueCode.MISSING_FIELD, "conversations is required");
 			}
-			if (!conversations.isArray() || conversations.size() != 2) {
+			if (!conversations.isArray() || conversations.size() < 2) {
 				return issue("conversations", IssueCode.BAD_CONVERSATION,
-						"conversations must be a list of two turns (human, gpt)");
+						"conversations must be a list of at least two turns (human, gpt)");
+			}
+			if (conversations.size() > 2) {
+				normalised.add(Normalisation.FIRST_EXCHANGE_ONLY);
 			}
 			JsonNode human = conversations.get(0);
 			JsonNode gpt = conversations.get(1);
@@ -142,12 +152,15 @@ final class RowParser {
 			if (!human.path("value").isString()) {
 				return issue("conversations[0].value", IssueCode.WRONG_TYPE, "the question must be a string");
 			}
-			JsonNode answer = gpt.path("value");
-			if (!(answer.isString() || answer.isNumber())) {
-				return issue("conversations[1].value", IssueCode.WRONG_TYPE, "the solution must be a string or a number");
+			JsonNode answer = gpt.get("value");
+			if (answer == null) {
+				return issue("conversations[1].value", IssueCode.MISSING_FIELD, "the gpt turn has no value");
+			}
+			if (!answer.isString()) {
+				normalised.add(Normalisation.SOLUTION_STRINGIFIED);
 			}
 			String question = human.get("value").asString();
-			String solution = answer.isString() ? answer.asString() : answer.toString();
+			String solution = PythonStr.of(answer);
 			int markers = countMarkers(question);
 			if (markers != images.size() && !(markers == 0 && !images.isEmpty())) {
 				return issue("conversations[0].value", IssueCode.IMAGE_MARKER_MISMATCH,
@@ -179,11 +192,12 @@ final class RowParser {
 				}
 				extraJson = json.writeValueAsString(extra);
 			}
-			if (extraJson.contains("\\u0000") || id.asString().indexOf('\0') >= 0) {
+			String key = id == null || id.isNull() ? null : id.asString();
+			if (extraJson.contains("\\u0000") || (key != null && key.indexOf('\0') >= 0)) {
 				return issue("", IssueCode.WRONG_TYPE, "NUL characters (\\u0000) are not allowed in text");
 			}
-			return new ParsedRow(line, id.asString(), images, question, solution, shape.type(), method, extraJson,
-					shape.boxes());
+			return new ParsedRow(line, key, images, question, solution, shape.type(), method, extraJson,
+					shape.boxes(), normalised.isEmpty() ? Set.of() : Collections.unmodifiableSet(normalised));
 		}
 
 		private Issue issue(String field, IssueCode code, String message) {

@@ -32,6 +32,11 @@ public record ValidationResult(List<ValidatedFile> files, Map<String, ProbedImag
 		return files.stream().mapToInt((f) -> f.rows().size()).sum();
 	}
 
+	/** How lines were read the way VLM-R1 reads them, per kind (empty when every valid line was as documented). */
+	public List<NormalisedLines> normalisations() {
+		return NormalisedLines.of(files);
+	}
+
 	public boolean hasFatalIssue() {
 		return issues.stream().anyMatch(Issue::fatal);
 	}

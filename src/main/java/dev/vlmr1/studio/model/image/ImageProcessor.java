@@ -38,14 +38,14 @@ public final class ImageProcessor {
 		}
 	}
 
-	/** The processor a checkpoint directory describes ({@code preprocessor_config.json}, defaults if absent). */
+	/**
+	 * The processor a checkpoint directory describes ({@code preprocessor_config.json} or transformers 5's
+	 * {@code processor_config.json}, defaults if neither); a bare PEFT adapter's comes from its base.
+	 */
 	public static ImageProcessor fromCheckpoint(Path directory) {
-		Path file = directory.resolve("preprocessor_config.json");
-		if (!Files.isRegularFile(file) && PeftAdapterFiles.isAdapter(directory)) {
-			file = PeftAdapterFiles.basePath(directory).resolve("preprocessor_config.json"); // a bare PEFT adapter
-		}
-		return new ImageProcessor(
-				Files.isRegularFile(file) ? PreprocessorConfig.read(file) : PreprocessorConfig.defaults());
+		Path dir = PreprocessorConfig.file(directory).isEmpty() && PeftAdapterFiles.isAdapter(directory)
+				? PeftAdapterFiles.basePath(directory) : directory;
+		return new ImageProcessor(PreprocessorConfig.inDirectory(dir));
 	}
 
 	public PreprocessorConfig config() {

@@ -1,7 +1,10 @@
 package dev.vlmr1.studio.model.image;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,10 +48,28 @@ public record PreprocessorConfig(long minPixels, long maxPixels, int patchSize, 
 				CLIP_STD.clone());
 	}
 
-	/** Reads a checkpoint's {@code preprocessor_config.json}. */
+	/**
+	 * The file of a checkpoint directory that holds the image processor's settings: {@code preprocessor_config.json}
+	 * (transformers 4.x, and the released checkpoints), else {@code processor_config.json} (transformers 5 writes
+	 * only this one, with the settings under {@code image_processor}); empty if there is neither.
+	 */
+	public static Optional<Path> file(Path dir) {
+		return Stream.of("preprocessor_config.json", "processor_config.json")
+			.map(dir::resolve)
+			.filter(Files::isRegularFile)
+			.findFirst();
+	}
+
+	/** The settings in a checkpoint directory, transformers' defaults if it has no processor file. */
+	public static PreprocessorConfig inDirectory(Path dir) {
+		return file(dir).map(PreprocessorConfig::read).orElseGet(PreprocessorConfig::defaults);
+	}
+
+	/** Reads a {@code preprocessor_config.json}, or the {@code image_processor} of a {@code processor_config.json}. */
 	public static PreprocessorConfig read(Path file) {
 		try {
-			return of(new ObjectMapper().readTree(file.toFile()));
+			JsonNode json = new ObjectMapper().readTree(file.toFile());
+			return of(json.path("image_processor").isObject() ? json.get("image_processor") : json);
 		}
 		catch (IOException ex) {
 			throw new IllegalArgumentException(file + ": cannot read preprocessor config: " + ex.getMessage(), ex);
