@@ -26,6 +26,7 @@ import dev.vlmr1.studio.model.SamplingParams;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.image.ProcessedImages;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
+import dev.vlmr1.studio.synth.TinyModelCreator;
 import dev.vlmr1.studio.synth.TinyQwenVl;
 
 import static org.assertj.core.api.Assertions.assertThat;
