@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
 
 import dev.vlmr1.studio.dataset.DatasetId;
 import dev.vlmr1.studio.dataset.DatasetManagement;
-import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.train.LengthPreflight;
+import dev.vlmr1.studio.train.TrainingSpec;
 
 /**
  * Refuses a GRPO run whose completions cannot hold its data's answers, or whose prompts exceed
@@ -46,7 +46,7 @@ class LengthLimitsCheck {
 		int maxCompletion = ((Number) request.hyperparameters().get("max_completion_length")).intValue();
 		int maxPrompt = ((Number) request.hyperparameters().get("max_prompt_length")).intValue();
 		try (QwenTokenizer tokenizer = QwenTokenizer.load(modelDir)) {
-			var preflight = new LengthPreflight(tokenizer, ImageProcessor.fromCheckpoint(modelDir).config());
+			var preflight = new LengthPreflight(tokenizer, TrainingSpec.images(modelDir, request.hyperparameters()).config());
 			return preflight.check(samples, maxCompletion, maxPrompt)
 				.stream()
 				.map((f) -> new FieldError("hyperparameters." + f.setting(), f.message()))

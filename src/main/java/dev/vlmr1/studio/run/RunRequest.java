@@ -8,6 +8,8 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.train.Setting;
+
 /**
  * A {@code POST /api/runs} body after structural validation: every missing, unknown or mistyped field and
  * every invalid hyperparameter is collected before anything is reported.
@@ -33,7 +35,7 @@ record RunRequest(RunType type, long modelId, List<Long> datasetIds, @Nullable L
 		}
 		else {
 			errors.add(new FieldError("type", "is required: one of grpo, sft, eval"
-					+ (rawType == null ? "" : "; got " + Hyperparameter.describe(rawType))));
+					+ (rawType == null ? "" : "; got " + Setting.describe(rawType))));
 		}
 		Long modelId = id(body, "modelId", true, errors);
 		List<Long> datasetIds = new ArrayList<>();
@@ -97,7 +99,7 @@ record RunRequest(RunType type, long modelId, List<Long> datasetIds, @Nullable L
 			return null;
 		}
 		if (!isId(v)) {
-			errors.add(new FieldError(field, "must be an id (a positive integer); got " + Hyperparameter.describe(v)));
+			errors.add(new FieldError(field, "must be an id (a positive integer); got " + Setting.describe(v)));
 			return null;
 		}
 		return ((Number) v).longValue();

@@ -7,6 +7,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vlmr1.studio.train.Setting;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Hyperparameter validation without Spring: defaults, types, bounds and the rules that tie values together. */
@@ -86,10 +88,13 @@ class HyperparametersTests {
 				"gradient_accumulation_steps", 2, "max_steps", 0, "min_pixels", 10, "max_pixels", 5), errors);
 		assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder(
 				"hyperparameters.per_device_train_batch_size", "hyperparameters.max_steps", "hyperparameters.min_pixels");
-		// SFT has no groups: the same batch is fine
+		// SFT has no groups: the same batch is fine, and G means nothing to it
 		errors.clear();
-		Hyperparameters.validate(RunType.SFT, Map.of("num_generations", 3, "per_device_train_batch_size", 4), errors);
+		Hyperparameters.validate(RunType.SFT, Map.of("per_device_train_batch_size", 4), errors);
 		assertThat(errors).isEmpty();
+		Hyperparameters.validate(RunType.SFT, Map.of("num_generations", 3, "per_device_train_batch_size", 4), errors);
+		assertThat(errors).extracting(FieldError::field).containsExactly("hyperparameters.num_generations");
+		errors.clear();
 		// 4 × 2 = 8 is a multiple of G = 8, but the trainer needs whole groups in each micro-batch of 4: a run
 		// accepted by TRL's rule failed at setup (issue 11: everything accepted is usable)
 		Hyperparameters.validate(RunType.GRPO, Map.of("per_device_train_batch_size", 4, "gradient_accumulation_steps", 2),
@@ -105,8 +110,8 @@ class HyperparametersTests {
 
 	@Test
 	void everyNumberHasAnUpperBoundThatItsDefaultRespects() {
-		for (Hyperparameter h : Hyperparameters.SPEC) {
-			if (h.kind() == Hyperparameter.Kind.INT || h.kind() == Hyperparameter.Kind.NUMBER) {
+		for (Setting h : Hyperparameters.SPEC) {
+			if (h.kind() == Setting.Kind.INT || h.kind() == Setting.Kind.NUMBER) {
 				assertThat(h.max()).as(h.name()).isNotNull();
 				if (h.defaultValue() instanceof Number d) {
 					assertThat(d.doubleValue()).as(h.name()).isLessThanOrEqualTo(h.max());

@@ -45,6 +45,15 @@ public record PreprocessorConfig(long minPixels, long maxPixels, int patchSize, 
 				CLIP_STD.clone());
 	}
 
+	/**
+	 * The same processing with other smart_resize bounds, as a run's {@code min_pixels}/{@code max_pixels} (and
+	 * VLM-R1's processor arguments) override the checkpoint's.
+	 */
+	public PreprocessorConfig withPixels(long min, long max) {
+		return new PreprocessorConfig(min, max, patchSize, temporalPatchSize, mergeSize, rescaleFactor, imageMean,
+				imageStd);
+	}
+
 	/** Reads a checkpoint's {@code preprocessor_config.json}. */
 	public static PreprocessorConfig read(Path file) {
 		try {
