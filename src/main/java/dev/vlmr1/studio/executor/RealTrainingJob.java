@@ -231,8 +231,7 @@ final class RealTrainingJob implements TrainingJob {
 					finite.put(name, value);
 				}
 			});
-			boolean logged = metrics.step() % loggingSteps == 0 || metrics.step() >= metrics.totalSteps();
-			session.reportStep((int) metrics.step(), logged ? finite : Map.of());
+			session.reportStep((int) metrics.step(), metrics.loggedEvery(loggingSteps) ? finite : Map.of());
 			for (LearningSignal.Alarm alarm : signal.observe(metrics.step(), finite)) {
 				session.alarm((int) alarm.step(), new RunAlarm(alarm.problem().name().toLowerCase(java.util.Locale.ROOT),
 						alarm.problem().title(), alarm.message()));

@@ -16,9 +16,10 @@ import dev.vlmr1.studio.train.LengthPreflight;
 import dev.vlmr1.studio.train.TrainingSpec;
 
 /**
- * Refuses a GRPO run whose completions cannot hold its data's answers, or whose prompts exceed
- * {@code max_prompt_length}, before it is queued ({@link LengthPreflight}): such a run would train at reward 0 until
- * its budget is spent. Reads a spread of at most {@value #SAMPLES_CHECKED} samples per dataset.
+ * Refuses a run whose prompts exceed {@code max_prompt_length} (images at the run's {@code min_pixels}/
+ * {@code max_pixels} included), and a GRPO run whose completions cannot hold its data's answers, before it is queued
+ * ({@link LengthPreflight}): a GRPO run would train at reward 0 until its budget is spent, and any run's memory plan
+ * counts on the prompt length. Reads a spread of at most {@value #SAMPLES_CHECKED} samples per dataset.
  */
 @Component
 class LengthLimitsCheck {
@@ -33,11 +34,8 @@ class LengthLimitsCheck {
 		this.datasets = datasets;
 	}
 
-	/** The limits the request's data does not fit, as field errors; none for runs that do not sample. */
+	/** The limits the request's data does not fit, as field errors; the completion budget only for runs that sample. */
 	List<FieldError> check(RunRequest request, Path modelDir) {
-		if (request.type() != RunType.GRPO) {
-			return List.of();
-		}
 		List<LengthPreflight.Sample> samples = new ArrayList<>();
 		for (long id : request.datasetIds()) {
 			datasets.sampleShapes(new DatasetId(id), SAMPLES_CHECKED)
@@ -49,6 +47,7 @@ class LengthLimitsCheck {
 			var preflight = new LengthPreflight(tokenizer, TrainingSpec.images(modelDir, request.hyperparameters()).config());
 			return preflight.check(samples, maxCompletion, maxPrompt)
 				.stream()
+				.filter((f) -> request.type() == RunType.GRPO || f.setting().equals("max_prompt_length"))
 				.map((f) -> new FieldError("hyperparameters." + f.setting(), f.message()))
 				.toList();
 		}

@@ -184,8 +184,7 @@ public record Setting(String name, Kind kind, @Nullable Object defaultValue, @Nu
 
 	/** Kinds as the API names them, for messages: {@code grpo or sft}. */
 	String usedByText() {
-		return usedBy.isEmpty() ? "no run (not available yet)"
-				: String.join(" and ", usedBy.stream().sorted().map(RunKind::id).toList()) + " runs";
+		return String.join(" and ", usedBy.stream().sorted().map(RunKind::id).toList()) + " runs";
 	}
 
 }

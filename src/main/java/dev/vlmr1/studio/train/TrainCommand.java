@@ -126,7 +126,7 @@ public final class TrainCommand {
 		return new MetricSink() {
 			@Override
 			public void onStep(StepMetrics m) {
-				if (m.step() % every == 0 || m.step() >= m.totalSteps()) {
+				if (m.loggedEvery(every)) {
 					sink.onStep(m);
 				}
 			}

@@ -68,8 +68,8 @@ public final class TrainingSpec {
 			integer("max_completion_length", 256, 1, MAX_TOKENS,
 					"tokens generated per completion (and per evaluation answer) at most").onComparisonPage(),
 			integer("max_prompt_length", 1024, 1, MAX_TOKENS,
-					"prompt tokens at most, images included; a run whose data has a longer prompt is refused")
-				.readBy(GRPO),
+					"prompt tokens at most, images included (the memory plan's prompt); a run whose data has a longer "
+							+ "prompt is refused"),
 			integer("num_iterations", 1, 1, 64, "μ: optimiser steps per batch of rollouts").readBy(GRPO).onComparisonPage(),
 			bool("mask_truncated_completions", false, "drop completions without EOS from the loss").readBy(GRPO),
 			bool("skip_zero_variance_groups", false, "drop groups whose rewards are all equal").readBy(GRPO),
@@ -165,9 +165,7 @@ public final class TrainingSpec {
 			try {
 				Object value = spec.check(entry.getValue());
 				if (!spec.isUsedBy(kind) && !value.equals(spec.defaultValue())) {
-					found.add(new Problem(spec.name(), "means nothing for a " + kind.id() + " run: only "
-							+ spec.usedByText() + " read it; leave it out"
-							+ (spec.defaultValue() == null ? "" : " or at its default " + spec.defaultValue())));
+					found.add(new Problem(spec.name(), unread(spec, kind)));
 					continue;
 				}
 				out.put(spec.name(), value);
@@ -188,6 +186,12 @@ public final class TrainingSpec {
 			crossChecks(kind, new Values(out), found);
 		}
 		return new Validated(out, List.copyOf(found));
+	}
+
+	private static String unread(Setting spec, RunKind kind) {
+		String leaveIt = "; leave it out" + (spec.defaultValue() == null ? "" : " or at its default " + spec.defaultValue());
+		return spec.usedBy().isEmpty() ? "is not available yet: no run reads it" + leaveIt
+				: "means nothing for a " + kind.id() + " run: only " + spec.usedByText() + " read it" + leaveIt;
 	}
 
 	private static void crossChecks(RunKind kind, Values v, List<Problem> found) {
