@@ -37,7 +37,7 @@ public record Setting(String name, Kind kind, @Nullable Object defaultValue, @Nu
 	}
 
 	/** An integer in [min, max]; every number has an upper bound a real run could use (issue 11 class 7). */
-	static Setting integer(String name, int def, int min, int max, String description) {
+	static Setting integer(String name, @Nullable Integer def, int min, int max, String description) {
 		return new Setting(name, Kind.INT, def, (double) min, false, (double) max, List.of(), description, ALL_KINDS,
 				false);
 	}

@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.image.PreprocessorConfig;
 import dev.vlmr1.studio.model.lora.LoraConfig;
 import dev.vlmr1.studio.model.lora.LoraTargets;
 
@@ -99,8 +100,10 @@ public final class TrainingSpec {
 					"layers with LoRA adapters: the decoder's q/k/v/o/gate/up/down projections, only q/k/v/o, or "
 							+ "those plus the vision blocks' linears")
 				.readBy(GRPO, SFT),
-			integer("min_pixels", 3136, 1, MAX_PIXELS, "smallest image area fed to the model (smart_resize)"),
-			integer("max_pixels", 12845056, 1, MAX_PIXELS, "largest image area fed to the model (smart_resize)"),
+			integer("min_pixels", null, 1, MAX_PIXELS, "smallest image area fed to the model (smart_resize); "
+					+ "empty = the checkpoint's preprocessor_config (Qwen2-VL: 3136)"),
+			integer("max_pixels", null, 1, MAX_PIXELS, "largest image area fed to the model (smart_resize); "
+					+ "empty = the checkpoint's preprocessor_config (Qwen2-VL: 12845056)"),
 			// TODO wired by halfbase branch: readBy(GRPO, SFT), read in grpo()/sft(), cross-check needs lora_r > 0
 			choice("torch_dtype", "float32", List.of("float32", "float16"),
 					"weights' floating-point type (float16 needs lora_r > 0); only float32 so far").notReadYet(),
@@ -233,9 +236,27 @@ public final class TrainingSpec {
 				}
 			}
 		}
-		if (v.integer("min_pixels") > v.integer("max_pixels")) {
+		if (v.optional("min_pixels") != null && v.optional("max_pixels") != null
+				&& v.integer("min_pixels") > v.integer("max_pixels")) {
 			found.add(new Problem("min_pixels", "must be ≤ max_pixels (" + v.raw("max_pixels") + ")"));
 		}
+	}
+
+	/**
+	 * The run's image-size bounds against the checkpoint's, where the run sets only one of them (the other is the
+	 * checkpoint's): what the API checks once it knows the model.
+	 */
+	public static List<Problem> pixelProblems(PreprocessorConfig checkpoint, Map<String, ?> values) {
+		Values v = new Values(values);
+		long min = v.optional("min_pixels") == null ? checkpoint.minPixels() : v.integer("min_pixels");
+		long max = v.optional("max_pixels") == null ? checkpoint.maxPixels() : v.integer("max_pixels");
+		if (min <= max) {
+			return List.of();
+		}
+		String which = v.optional("min_pixels") == null ? "max_pixels" : "min_pixels";
+		return List.of(new Problem(which, which.equals("min_pixels")
+				? "must be ≤ max_pixels (" + max + (v.optional("max_pixels") == null ? ", the checkpoint's" : "") + ")"
+				: "must be ≥ min_pixels (" + min + ", the checkpoint's)"));
 	}
 
 	/** The GRPO trainer's configuration of validated values. */
@@ -293,13 +314,20 @@ public final class TrainingSpec {
 	}
 
 	/**
-	 * The checkpoint's image processor with the run's {@code min_pixels}/{@code max_pixels}: the bounds of
-	 * smart_resize, and so of each image's token count, in training and evaluation alike.
+	 * The checkpoint's image processor with the run's {@code min_pixels}/{@code max_pixels} where it sets them: the
+	 * bounds of smart_resize, and so of each image's token count, in training and evaluation alike.
 	 */
 	public static ImageProcessor images(Path checkpoint, Map<String, ?> values) {
+		return new ImageProcessor(pixels(ImageProcessor.fromCheckpoint(checkpoint).config(), values));
+	}
+
+	/** The checkpoint's processing with the bounds the run sets ({@code min_pixels}/{@code max_pixels}). */
+	public static PreprocessorConfig pixels(PreprocessorConfig checkpoint, Map<String, ?> values) {
 		Values v = new Values(values);
-		ImageProcessor own = ImageProcessor.fromCheckpoint(checkpoint);
-		return new ImageProcessor(own.config().withPixels(v.integer("min_pixels"), v.integer("max_pixels")));
+		Object min = v.optional("min_pixels");
+		Object max = v.optional("max_pixels");
+		return checkpoint.withPixels(min == null ? checkpoint.minPixels() : v.integer("min_pixels"),
+				max == null ? checkpoint.maxPixels() : v.integer("max_pixels"));
 	}
 
 	/** Steps between metric records ({@code logging_steps}). */
@@ -317,6 +345,11 @@ public final class TrainingSpec {
 	 * run's numbers may be stored as either JSON type.
 	 */
 	private record Values(Map<String, ?> values) {
+
+		/** A setting whose default is "the checkpoint's": its value, or null. */
+		@Nullable Object optional(String name) {
+			return values.get(name);
+		}
 
 		Object raw(String name) {
 			Object value = values.get(name);

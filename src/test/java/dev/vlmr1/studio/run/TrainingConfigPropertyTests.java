@@ -34,6 +34,9 @@ class TrainingConfigPropertyTests {
 
 	private static final int TRIES = 4000;
 
+	/** The image processor of the checkpoint the runs train: transformers' defaults, 3136 to 1003520 pixels. */
+	private static final PreprocessorConfig CHECKPOINT = PreprocessorConfig.defaults();
+
 	private static final long SEED = Long.getLong("TrainingConfigPropertyTests.seed", 18L);
 
 	@Test
@@ -45,6 +48,11 @@ class TrainingConfigPropertyTests {
 			Map<String, Object> given = draw(kind, random);
 			List<FieldError> errors = new ArrayList<>();
 			Map<String, Object> accepted = Hyperparameters.validate(RunType.valueOf(kind.name()), given, errors);
+			if (errors.isEmpty()) {
+				// once the model is known (LengthLimitsCheck), a bound set alone is checked against the checkpoint's
+				TrainingSpec.pixelProblems(CHECKPOINT, accepted)
+					.forEach(p -> errors.add(new FieldError("hyperparameters." + p.setting(), p.message())));
+			}
 			String trainerRefusal = trainerRefusal(kind, accepted);
 			if (errors.isEmpty() && trainerRefusal != null) {
 				fail("try " + i + " (seed " + SEED + "): the API accepted " + given + " for " + kind.id()
@@ -94,8 +102,7 @@ class TrainingConfigPropertyTests {
 					// an evaluation reads only the image sizes and the generation budget
 				}
 			}
-			PreprocessorConfig.defaults()
-				.withPixels(TrainingSpec.intValue(values, "min_pixels"), TrainingSpec.intValue(values, "max_pixels"));
+			TrainingSpec.pixels(CHECKPOINT, values);
 			return null;
 		}
 		catch (IllegalArgumentException | ClassCastException | NullPointerException | ArithmeticException ex) {

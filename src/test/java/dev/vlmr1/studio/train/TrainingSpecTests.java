@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.image.PreprocessorConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,18 +16,31 @@ class TrainingSpecTests {
 
 	@Test
 	void theRunsPixelBoundsDriveSmartResizeAndSoTheImageTokenCount() {
-		// issue 18: min_pixels and max_pixels were accepted, but the trainer used the checkpoint's (6272 here)
+		// issue 18: min_pixels and max_pixels were accepted, but the trainer used the checkpoint's (max 6272 here)
 		BufferedImage image = new BufferedImage(224, 224, BufferedImage.TYPE_INT_RGB);
 		int checkpoint = tokens(ImageProcessor.fromCheckpoint(TrainFixtures.TINY), image);
-		int defaults = tokens(TrainingSpec.images(TrainFixtures.TINY, TrainingSpec.defaults()), image);
-		int small = tokens(TrainingSpec.images(TrainFixtures.TINY, Map.of("max_pixels", 56 * 56)), image);
+		int unset = tokens(TrainingSpec.images(TrainFixtures.TINY, TrainingSpec.defaults()), image);
+		int small = tokens(TrainingSpec.images(TrainFixtures.TINY, Map.of("max_pixels", 112 * 112)), image);
+		int natural = tokens(TrainingSpec.images(TrainFixtures.TINY, Map.of("max_pixels", 224 * 224)), image);
 		int large = tokens(TrainingSpec.images(TrainFixtures.TINY, Map.of("min_pixels", 448 * 448, "max_pixels",
 				448 * 448)), image);
-		// 224² is within Qwen2-VL's default bounds: 16 × 16 patches of 14, merged 2 × 2
-		assertThat(defaults).isEqualTo(64);
-		assertThat(checkpoint).isLessThan(defaults);
-		assertThat(small).isEqualTo(4);
+		// unset, the checkpoint's bounds shrink it to 56 × 56: 4 × 4 patches of 14, merged 2 × 2
+		assertThat(unset).isEqualTo(checkpoint).isEqualTo(4);
+		assertThat(small).isEqualTo(16);
+		// 224² at its own size: 16 × 16 patches
+		assertThat(natural).isEqualTo(64);
 		assertThat(large).isEqualTo(256);
+	}
+
+	@Test
+	void aBoundTheRunSetsAloneMustFitTheCheckpointsOther() {
+		PreprocessorConfig tiny = ImageProcessor.fromCheckpoint(TrainFixtures.TINY).config(); // 3136 to 6272
+		assertThat(TrainingSpec.pixelProblems(tiny, Map.of("min_pixels", 5000))).isEmpty();
+		assertThat(TrainingSpec.pixelProblems(tiny, Map.of("min_pixels", 10_000)))
+			.containsExactly(new TrainingSpec.Problem("min_pixels", "must be ≤ max_pixels (6272, the checkpoint's)"));
+		assertThat(TrainingSpec.pixelProblems(tiny, Map.of("max_pixels", 1000)))
+			.containsExactly(new TrainingSpec.Problem("max_pixels", "must be ≥ min_pixels (3136, the checkpoint's)"));
+		assertThat(TrainingSpec.pixelProblems(tiny, Map.of("min_pixels", 10_000, "max_pixels", 20_000))).isEmpty();
 	}
 
 	@Test
