@@ -23,7 +23,8 @@ import dev.vlmr1.studio.run.MetricPoint;
 import dev.vlmr1.studio.run.RunDetails;
 import dev.vlmr1.studio.run.RunId;
 import dev.vlmr1.studio.run.RunManagement;
-import dev.vlmr1.studio.run.RunType;
+import dev.vlmr1.studio.train.RunKind;
+import dev.vlmr1.studio.train.TrainingSpec;
 import dev.vlmr1.studio.web.ApiProblem;
 import dev.vlmr1.studio.web.CurrentUser;
 
@@ -43,13 +44,6 @@ class RunComparisons {
 	// the training metrics most worth a glance, after the evaluation metrics (GRPO.md's names)
 	private static final List<String> PREFERRED = List.of("reward", "reward_std", "loss", "kl", "grad_norm",
 			"learning_rate", "completions/mean_length", "clip_ratio/region_mean", "frac_reward_zero_std", "epoch");
-
-	private static final List<String> COMMON_KEYS = List.of("learning_rate", "max_steps", "num_train_epochs",
-			"per_device_train_batch_size", "gradient_accumulation_steps", "lr_scheduler_type", "lora_r",
-			"freeze_vision", "seed");
-
-	private static final List<String> GRPO_KEYS = List.of("num_generations", "beta", "epsilon", "epsilon_high",
-			"loss_type", "scale_rewards", "temperature", "max_completion_length", "num_iterations");
 
 	private final RunManagement runs;
 
@@ -153,11 +147,7 @@ class RunComparisons {
 			Map<String, List<MetricPoint>> curves, List<FinalMetric> finals) {
 		String type = run.type().name().toLowerCase(Locale.ROOT);
 		Map<String, Object> hyperparameters = new LinkedHashMap<>();
-		List<String> keys = new ArrayList<>(COMMON_KEYS);
-		if (run.type() == RunType.GRPO) {
-			keys.addAll(1, GRPO_KEYS);
-		}
-		for (String key : keys) {
+		for (String key : TrainingSpec.compared(RunKind.valueOf(run.type().name()))) {
 			Object value = run.hyperparameters().get(key);
 			if (value != null) {
 				hyperparameters.put(key, value);

@@ -18,7 +18,7 @@ public record DemoProjectPlan(long seed, int trainSamples, int testSamples, Map<
 	public static DemoProjectPlan standard() {
 		return new DemoProjectPlan(0, 96, 32,
 				Map.of("max_steps", 150, "per_device_train_batch_size", 4, "gradient_accumulation_steps", 1,
-						"num_generations", 2, "learning_rate", 2e-3, "save_steps", 50),
+						"learning_rate", 2e-3, "save_steps", 50),
 				Map.of("max_steps", 30, "num_generations", 4, "per_device_train_batch_size", 4,
 						"gradient_accumulation_steps", 1, "max_completion_length", 64, "learning_rate", 1e-4,
 						"beta", 0.04, "save_steps", 10));

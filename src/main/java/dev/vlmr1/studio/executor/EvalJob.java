@@ -11,6 +11,7 @@ import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.run.RunDetails;
 import dev.vlmr1.studio.train.Policy;
 import dev.vlmr1.studio.train.TrainingSample;
+import dev.vlmr1.studio.train.TrainingSpec;
 
 /**
  * An eval run (issue 6): greedy decoding of the run's model (any catalog model or checkpoint) over its datasets,
@@ -41,16 +42,16 @@ final class EvalJob implements TrainingJob {
 		Map<String, Object> hp = session.hyperparameters();
 		Path model = inputs.modelDir(run.modelId());
 		List<TrainingSample> all = inputs.samples(run.datasetIds());
-		int n = TrainerConfigs.integer(hp, "eval_samples", 32); // 0 = all
-		Evaluator evaluator = new Evaluator(Evaluator.subset(all, n, TrainerConfigs.integer(hp, "seed", 42)),
-				TrainerConfigs.integer(hp, "eval_batch_size", 4));
+		int n = TrainerConfigs.integer(hp, "eval_samples"); // 0 = all
+		Evaluator evaluator = new Evaluator(Evaluator.subset(all, n, TrainerConfigs.integer(hp, "seed")),
+				TrainerConfigs.integer(hp, "eval_batch_size"));
 		int batches = evaluator.batches();
 		session.declareTotalSteps(batches);
 		session.log("evaluating model " + run.modelId() + " on " + evaluator.size() + " of " + all.size() + " samples in "
 				+ batches + " batches");
 		Evaluator.Outcome outcome;
 		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(model, onto)) {
-			ImageProcessor images = ImageProcessor.fromCheckpoint(model);
+			ImageProcessor images = TrainingSpec.images(model, hp);
 			// progress as a metric outside eval/: the compare page's final table ranks every eval/ metric
 			outcome = evaluate(evaluator, policy, tokenizer, images, hp, session,
 					(done) -> session.reportStep(done, Map.of("progress/eval_batches", (double) done)));
@@ -66,7 +67,7 @@ final class EvalJob implements TrainingJob {
 	/** Runs the evaluation, {@code progress} after each batch; null when the run was cancelled in between. */
 	static Evaluator.Outcome evaluate(Evaluator evaluator, Policy policy, QwenTokenizer tokenizer, ImageProcessor images,
 			Map<String, Object> hp, TrainingSession session, java.util.function.IntConsumer progress) {
-		int maxNewTokens = TrainerConfigs.integer(hp, "max_completion_length", 256);
+		int maxNewTokens = TrainerConfigs.integer(hp, "max_completion_length");
 		try {
 			return evaluator.evaluate(policy, tokenizer, images, maxNewTokens, (done) -> {
 				progress.accept(done);

@@ -46,15 +46,15 @@ final class PeriodicEvaluation {
 
 	/** The run's periodic evaluation, or null when it has none ({@code eval_steps} 0 or no eval dataset). */
 	static @Nullable PeriodicEvaluation of(RunDetails run, TrainingInputs inputs, Map<String, Object> hp) {
-		int every = TrainerConfigs.integer(hp, "eval_steps", 0);
+		int every = TrainerConfigs.integer(hp, "eval_steps");
 		if (every <= 0 || run.evalDatasetId() == null) {
 			return null;
 		}
 		var samples = inputs.samples(List.of(run.evalDatasetId()));
-		Evaluator evaluator = new Evaluator(Evaluator.subset(samples, TrainerConfigs.integer(hp, "eval_samples", 32),
-				TrainerConfigs.integer(hp, "seed", 42)), TrainerConfigs.integer(hp, "eval_batch_size", 4));
+		Evaluator evaluator = new Evaluator(Evaluator.subset(samples, TrainerConfigs.integer(hp, "eval_samples"),
+				TrainerConfigs.integer(hp, "seed")), TrainerConfigs.integer(hp, "eval_batch_size"));
 		return new PeriodicEvaluation(evaluator, every,
-				new RewardHackingAlarm(Math.max(2, TrainerConfigs.integer(hp, "eval_alarm_window", 3)), 0.0, 0.01));
+				new RewardHackingAlarm(Math.max(2, TrainerConfigs.integer(hp, "eval_alarm_window")), 0.0, 0.01));
 	}
 
 	/** Notes a training step's metrics: its {@code reward} (GRPO) feeds the alarm. */

@@ -30,6 +30,7 @@ import dev.vlmr1.studio.train.SftTargets;
 import dev.vlmr1.studio.train.SftTrainer;
 import dev.vlmr1.studio.train.StepMetrics;
 import dev.vlmr1.studio.train.TrainingSample;
+import dev.vlmr1.studio.train.TrainingSpec;
 
 /**
  * The real trainer behind a worker: builds a {@link SftTrainer} or {@link GrpoTrainer} from the run (model from the
@@ -77,21 +78,22 @@ final class RealTrainingJob implements TrainingJob {
 		String common = inputs.commonTaskType(run.datasetIds());
 		String template = GrpoConfig.promptTemplate(common == null ? List.of() : List.of(common));
 		Map<String, Object> hp = session.hyperparameters();
-		int saveSteps = Math.max(1, TrainerConfigs.integer(hp, "save_steps", 100));
+		int saveSteps = Math.max(1, TrainerConfigs.integer(hp, "save_steps"));
 		// a LoRA checkpoint holds only the adapter: the trainer's resume copies it onto the base
 		Path weights = session.resumeDir() != null && !PeftAdapterFiles.isAdapter(session.resumeDir())
 				? session.resumeDir() : model;
 		session.log("loading " + run.type() + " policy from " + weights + " (" + samples.size() + " samples) onto "
 				+ onto + " (CUDA_VISIBLE_DEVICES=" + RunDevice.visibleDevices() + ")");
 		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(weights, onto)) {
-			ImageProcessor images = ImageProcessor.fromCheckpoint(model);
+			ImageProcessor images = TrainingSpec.images(model, hp);
 			// the trainer writes checkpoint-<step> into the attempt directory, where the session stages them
 			Path outputDir = session.newCheckpointDir(0).getParent();
 			Files.deleteIfExists(session.newCheckpointDir(0));
 			PeriodicEvaluation evaluation = PeriodicEvaluation.of(run, inputs, hp);
 			LearningSignal signal = new LearningSignal(LEARNING_SIGNAL_WINDOW,
-					TrainerConfigs.integer(hp, "max_completion_length", GrpoConfig.defaults().maxCompletionLength()));
-			MetricSink sink = new SessionSink(session, new RolloutGallery(samples), evaluation, signal);
+					TrainerConfigs.integer(hp, "max_completion_length"));
+			MetricSink sink = new SessionSink(session, new RolloutGallery(samples), evaluation, signal,
+					TrainingSpec.loggingSteps(hp));
 			int total;
 			int resumable = 1;
 			Policy reference = null;
@@ -219,9 +221,12 @@ final class RealTrainingJob implements TrainingJob {
 		return a / x * b;
 	}
 
-	/** Step metrics into the run; a diverged loss stops the run as {@link FailureKind#NAN_LOSS}. */
+	/**
+	 * Step metrics into the run, those of every {@code loggingSteps}-th step and of the last one (every other step
+	 * reports only its progress); a diverged loss stops the run as {@link FailureKind#NAN_LOSS} whatever the step.
+	 */
 	private record SessionSink(TrainingSession session, RolloutGallery gallery,
-			@Nullable PeriodicEvaluation evaluation, LearningSignal signal) implements MetricSink {
+			@Nullable PeriodicEvaluation evaluation, LearningSignal signal, int loggingSteps) implements MetricSink {
 
 		@Override
 		public void onStep(StepMetrics metrics) {
@@ -235,7 +240,7 @@ final class RealTrainingJob implements TrainingJob {
 					finite.put(name, value);
 				}
 			});
-			session.reportStep((int) metrics.step(), finite);
+			session.reportStep((int) metrics.step(), metrics.loggedEvery(loggingSteps) ? finite : Map.of());
 			for (LearningSignal.Alarm alarm : signal.observe(metrics.step(), finite)) {
 				session.alarm((int) alarm.step(), new RunAlarm(alarm.problem().name().toLowerCase(java.util.Locale.ROOT),
 						alarm.problem().title(), alarm.message()));

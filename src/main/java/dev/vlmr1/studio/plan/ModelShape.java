@@ -74,11 +74,12 @@ public record ModelShape(QwenVlConfig config, long processorMaxPixels) {
 	}
 
 	/**
-	 * Image tokens of the largest image the run can see: the area capped by {@code max_pixels} (the run's and the
-	 * processor's), as a square image in whole merge units.
+	 * Image tokens of the largest image the run can see: the area capped by the run's {@code max_pixels} (which
+	 * replaces the processor's in training and evaluation) or, when it sets none (0), the processor's, as a square
+	 * image in whole merge units.
 	 */
 	public long imageTokens(long runMaxPixels) {
-		long area = Math.min(runMaxPixels, processorMaxPixels);
+		long area = runMaxPixels > 0 ? runMaxPixels : processorMaxPixels;
 		long unit = (long) vision().patchSize() * vision().spatialMergeSize();
 		return Math.max(1, area / (unit * unit));
 	}

@@ -14,7 +14,7 @@ import java.util.Map;
  * @param accumulation micro-batches per optimiser step
  * @param promptLength {@code max_prompt_length}
  * @param completionLength {@code max_completion_length}
- * @param maxPixels {@code max_pixels}
+ * @param maxPixels {@code max_pixels}, or 0 for the checkpoint's own
  * @param beta KL coefficient: a reference model when &gt; 0
  * @param loraRank {@code lora_r}; 0 = full fine-tuning
  * @param loraDropout {@code lora_dropout}
@@ -34,7 +34,7 @@ public record RunShape(String kind, int rows, int accumulation, int promptLength
 		boolean eval = k.equals("eval");
 		return new RunShape(k, integer(hp, eval ? "eval_batch_size" : "per_device_train_batch_size", eval ? 4 : 8),
 				eval ? 1 : integer(hp, "gradient_accumulation_steps", 1), integer(hp, "max_prompt_length", 1024),
-				integer(hp, "max_completion_length", 256), (long) number(hp, "max_pixels", 12845056),
+				integer(hp, "max_completion_length", 256), (long) number(hp, "max_pixels", 0),
 				k.equals("grpo") ? number(hp, "beta", 0.04) : 0, integer(hp, "lora_r", 0), number(hp, "lora_dropout", 0),
 				hp.get("freeze_vision") instanceof Boolean b && b, k.equals("grpo") ? integer(hp, "num_iterations", 1) : 1);
 	}

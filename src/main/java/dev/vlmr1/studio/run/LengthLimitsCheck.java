@@ -12,13 +12,17 @@ import org.springframework.stereotype.Component;
 import dev.vlmr1.studio.dataset.DatasetId;
 import dev.vlmr1.studio.dataset.DatasetManagement;
 import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.image.PreprocessorConfig;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.train.LengthPreflight;
+import dev.vlmr1.studio.train.TrainingSpec;
 
 /**
- * Refuses a GRPO run whose completions cannot hold its data's answers, or whose prompts exceed
- * {@code max_prompt_length}, before it is queued ({@link LengthPreflight}): such a run would train at reward 0 until
- * its budget is spent. Reads a spread of at most {@value #SAMPLES_CHECKED} samples per dataset.
+ * Refuses a run whose {@code min_pixels} or {@code max_pixels} contradicts the checkpoint's other bound, a run whose
+ * prompts exceed {@code max_prompt_length} (images at the run's {@code min_pixels}/
+ * {@code max_pixels} included), and a GRPO run whose completions cannot hold its data's answers, before it is queued
+ * ({@link LengthPreflight}): a GRPO run would train at reward 0 until its budget is spent, and any run's memory plan
+ * counts on the prompt length. Reads a spread of at most {@value #SAMPLES_CHECKED} samples per dataset.
  */
 @Component
 class LengthLimitsCheck {
@@ -33,11 +37,8 @@ class LengthLimitsCheck {
 		this.datasets = datasets;
 	}
 
-	/** The limits the request's data does not fit, as field errors; none for runs that do not sample. */
+	/** The limits the request's data does not fit, as field errors; the completion budget only for runs that sample. */
 	List<FieldError> check(RunRequest request, Path modelDir) {
-		if (request.type() != RunType.GRPO) {
-			return List.of();
-		}
 		List<LengthPreflight.Sample> samples = new ArrayList<>();
 		for (long id : request.datasetIds()) {
 			datasets.sampleShapes(new DatasetId(id), SAMPLES_CHECKED)
@@ -46,9 +47,18 @@ class LengthLimitsCheck {
 		int maxCompletion = ((Number) request.hyperparameters().get("max_completion_length")).intValue();
 		int maxPrompt = ((Number) request.hyperparameters().get("max_prompt_length")).intValue();
 		try (QwenTokenizer tokenizer = QwenTokenizer.load(modelDir)) {
-			var preflight = new LengthPreflight(tokenizer, ImageProcessor.fromCheckpoint(modelDir).config());
+			PreprocessorConfig checkpoint = ImageProcessor.fromCheckpoint(modelDir).config();
+			List<FieldError> pixels = TrainingSpec.pixelProblems(checkpoint, request.hyperparameters())
+				.stream()
+				.map((p) -> new FieldError("hyperparameters." + p.setting(), p.message()))
+				.toList();
+			if (!pixels.isEmpty()) {
+				return pixels;
+			}
+			var preflight = new LengthPreflight(tokenizer, TrainingSpec.pixels(checkpoint, request.hyperparameters()));
 			return preflight.check(samples, maxCompletion, maxPrompt)
 				.stream()
+				.filter((f) -> request.type() == RunType.GRPO || f.setting().equals("max_prompt_length"))
 				.map((f) -> new FieldError("hyperparameters." + f.setting(), f.message()))
 				.toList();
 		}

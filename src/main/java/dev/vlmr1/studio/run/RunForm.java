@@ -8,6 +8,7 @@ import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.vlmr1.studio.train.Setting;
 import dev.vlmr1.studio.web.ApiProblem;
 
 /**
@@ -35,12 +36,12 @@ final class RunForm {
 		putIfPresent(body, "rewardConfigId", form.get("rewardConfigId"), json);
 		putIfPresent(body, "maxAttempts", form.get("maxAttempts"), json);
 		Map<String, Object> hp = new LinkedHashMap<>();
-		for (Hyperparameter h : Hyperparameters.SPEC) {
+		for (Setting h : Hyperparameters.SPEC) {
 			String value = form.get("hp." + h.name());
 			if (value == null || value.isBlank()) {
 				continue;
 			}
-			hp.put(h.name(), h.kind() == Hyperparameter.Kind.CHOICE ? value.strip() : scalar(value, json));
+			hp.put(h.name(), h.kind() == Setting.Kind.CHOICE ? value.strip() : scalar(value, json));
 		}
 		body.put("hyperparameters", hp);
 		return body;

@@ -8,6 +8,9 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.train.Setting;
+import dev.vlmr1.studio.train.TrainingSpec;
+
 /**
  * A {@code POST /api/runs} body after structural validation: every missing, unknown or mistyped field and
  * every invalid hyperparameter is collected before anything is reported.
@@ -33,7 +36,7 @@ record RunRequest(RunType type, long modelId, List<Long> datasetIds, @Nullable L
 		}
 		else {
 			errors.add(new FieldError("type", "is required: one of grpo, sft, eval"
-					+ (rawType == null ? "" : "; got " + Hyperparameter.describe(rawType))));
+					+ (rawType == null ? "" : "; got " + Setting.describe(rawType))));
 		}
 		Long modelId = id(body, "modelId", true, errors);
 		List<Long> datasetIds = new ArrayList<>();
@@ -81,11 +84,32 @@ record RunRequest(RunType type, long modelId, List<Long> datasetIds, @Nullable L
 			errors.add(new FieldError("evalDatasetId",
 					"is required when hyperparameters.eval_steps > 0: the held-out dataset evaluated every N steps"));
 		}
+		else if (type != RunType.EVAL && !(hyperparameters.get("eval_steps") instanceof Integer every && every > 0)) {
+			periodicEvaluationOff(type, hyperparameters, errors);
+		}
 		if (errors.size() > before || type == null || modelId == null) {
 			return null;
 		}
 		return new RunRequest(type, modelId, List.copyOf(datasetIds), evalDatasetId, rewardConfigId, hyperparameters,
 				maxAttempts);
+	}
+
+	/**
+	 * A training run without periodic evaluation reads none of its settings (nor, in SFT, which generates nothing
+	 * else, the generation budget): one set is refused, not ignored.
+	 */
+	private static void periodicEvaluationOff(@Nullable RunType type, Map<String, Object> hyperparameters,
+			List<FieldError> errors) {
+		List<String> evaluationOnly = type == RunType.SFT
+				? List.of("eval_samples", "eval_batch_size", "eval_alarm_window", "max_completion_length")
+				: List.of("eval_samples", "eval_batch_size", "eval_alarm_window");
+		for (String name : evaluationOnly) {
+			Object value = hyperparameters.get(name);
+			if (value != null && !value.equals(TrainingSpec.named(name).defaultValue())) {
+				errors.add(new FieldError("hyperparameters." + name, "means nothing without periodic evaluation: "
+						+ "set hyperparameters.eval_steps > 0 and an evalDatasetId, or leave it out"));
+			}
+		}
 	}
 
 	private static @Nullable Long id(Map<String, Object> body, String field, boolean required, List<FieldError> errors) {
@@ -97,7 +121,7 @@ record RunRequest(RunType type, long modelId, List<Long> datasetIds, @Nullable L
 			return null;
 		}
 		if (!isId(v)) {
-			errors.add(new FieldError(field, "must be an id (a positive integer); got " + Hyperparameter.describe(v)));
+			errors.add(new FieldError(field, "must be an id (a positive integer); got " + Setting.describe(v)));
 			return null;
 		}
 		return ((Number) v).longValue();

@@ -28,4 +28,9 @@ public record StepMetrics(long step, long totalSteps, Map<String, Double> values
 		return value;
 	}
 
+	/** Whether this step's metrics are recorded under {@code logging_steps} = {@code every}: each every-th and the last. */
+	public boolean loggedEvery(int every) {
+		return step % every == 0 || step >= totalSteps;
+	}
+
 }

@@ -5,58 +5,65 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
-import org.jspecify.annotations.Nullable;
-
 import dev.vlmr1.studio.model.image.ImageProcessor;
-import dev.vlmr1.studio.model.lora.LoraConfig;
-import dev.vlmr1.studio.model.lora.LoraTargets;
 import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 
 /**
- * {@code train grpo|sft --model DIR --data a.jsonl --images DIR [--rewards cfg.json] --out DIR [hyperparameters]}:
- * trains from the command line, printing one line of metrics per step with progress, and writes checkpoints into
+ * {@code train grpo|sft --model DIR --data a.jsonl --images DIR [--rewards cfg.json] --out DIR [settings]}:
+ * trains from the command line, one option per {@link TrainingSpec} setting ({@code --num-generations 4}), printing one line of metrics per step with progress, and writes checkpoints into
  * {@code --out} (resuming from the latest committed one there).
  */
 public final class TrainCommand {
 
-	private static final List<String> GRPO_OPTIONS = List.of("--model", "--data", "--images", "--rewards", "--out",
-			"--lr", "--max-steps", "--epochs", "--num-generations", "--batch-size", "--grad-accum",
-			"--max-completion-length", "--temperature", "--beta", "--epsilon", "--epsilon-high", "--loss-type",
-			"--scale-rewards", "--num-iterations", "--lr-scheduler", "--warmup-ratio", "--weight-decay",
-			"--max-grad-norm", "--seed", "--save-steps", "--freeze-vision", "--mask-truncated-completions",
-			"--skip-zero-variance-groups", "--template", "--lora-r", "--lora-alpha", "--lora-dropout",
-			"--lora-target-modules");
+	/** Options that are not training settings. */
+	private static final List<String> INPUTS = List.of("--model", "--data", "--images", "--rewards", "--out",
+			"--template");
+
+	/** The short names the command had before its options were derived from {@link TrainingSpec}. */
+	static final Map<String, String> ALIASES = Map.of("--lr", "learning_rate", "--epochs", "num_train_epochs",
+			"--batch-size", "per_device_train_batch_size", "--grad-accum", "gradient_accumulation_steps",
+			"--lr-scheduler", "lr_scheduler_type");
 
 	private TrainCommand() {
+	}
+
+	/** Every option: the inputs, then one per training setting ({@code --num-generations}), then the aliases. */
+	static Set<String> options() {
+		Set<String> all = new LinkedHashSet<>(INPUTS);
+		TrainingSpec.SETTINGS.forEach(s -> all.add(s.option()));
+		all.addAll(new TreeSet<>(ALIASES.keySet()));
+		return all;
 	}
 
 	/** @param rewards builds the reward scorer from the reward configuration's JSON */
 	public static int run(String[] args, Function<String, RewardScorer> rewards) {
 		if (args.length == 0 || !(args[0].equals("grpo") || args[0].equals("sft"))) {
 			throw new IllegalArgumentException("usage: train grpo|sft --model DIR --data a.jsonl --images DIR "
-					+ "[--rewards cfg.json] --out DIR [options]; options: " + String.join(" ", GRPO_OPTIONS));
+					+ "[--rewards cfg.json] --out DIR [options]; options: " + String.join(" ", options()));
 		}
-		var o = new CliOptions(Arrays.copyOfRange(args, 1, args.length), java.util.Set.copyOf(GRPO_OPTIONS));
+		RunKind kind = args[0].equals("sft") ? RunKind.SFT : RunKind.GRPO;
+		var o = new CliOptions(Arrays.copyOfRange(args, 1, args.length), options());
+		Map<String, Object> settings = settings(kind, o);
 		Path model = o.path("--model");
 		Path out = o.path("--out");
 		List<TrainingSample> samples = JsonlTrainingData.read(o.path("--data"), o.path("--images"));
-		MetricSink printer = (m) -> System.out.println(progress(m));
+		MetricSink printer = everyLoggingStep(TrainingSpec.loggingSteps(settings),
+				(m) -> System.out.println(progress(m)));
 		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(resumeDir(out, model))) {
-			ImageProcessor images = ImageProcessor.fromCheckpoint(model);
+			ImageProcessor images = TrainingSpec.images(model, settings);
 			var latest = TrainerCheckpoint.latest(out);
-			if (args[0].equals("sft")) {
-				SftConfig defaults = SftConfig.defaults();
-				SftConfig config = new SftConfig(o.number("--lr", defaults.learningRate()),
-						LrSchedule.Type.parse(o.string("--lr-scheduler", "linear")), 0, o.number("--warmup-ratio", 0),
-						o.number("--weight-decay", 0), o.number("--max-grad-norm", 1.0), o.integer("--batch-size", 1),
-						o.integer("--grad-accum", 1), o.integer("--epochs", 1), o.integer("--max-steps", 0),
-						o.flag("--freeze-vision", false), o.integer("--seed", 42), o.integer("--save-steps", 0),
-						o.string("--template", "{question}"), lora(o));
+			if (kind == RunKind.SFT) {
+				SftConfig config = TrainingSpec.sft(settings, o.string("--template", "{question}"));
 				try (var trainer = new SftTrainer(new SftTrainer.Setup(policy, tokenizer, images, samples, printer, model, out),
 						config)) {
 					latest.ifPresent(trainer::resumeFrom);
@@ -64,7 +71,7 @@ public final class TrainCommand {
 				}
 				return 0;
 			}
-			GrpoConfig config = grpoConfig(o);
+			GrpoConfig config = TrainingSpec.grpo(settings, o.string("--template", GrpoConfig.DEFAULT_TEMPLATE));
 			RewardScorer scorer = rewards.apply(read(o.path("--rewards")));
 			try (Policy reference = config.beta() > 0 && config.lora() == null ? Policy.load(model) : null;
 					var trainer = new GrpoTrainer(new GrpoTrainer.Setup(policy, reference, tokenizer, images, scorer,
@@ -76,58 +83,59 @@ public final class TrainCommand {
 		}
 	}
 
-	static GrpoConfig grpoConfig(CliOptions o) {
-		GrpoConfig d = GrpoConfig.defaults();
-		int g = o.integer("--num-generations", d.numGenerations());
-		double epsilon = o.number("--epsilon", d.epsilon());
-		return d.toBuilder()
-			.learningRate(o.number("--lr", d.learningRate()))
-			.maxSteps(o.integer("--max-steps", d.maxSteps()))
-			.numTrainEpochs(o.integer("--epochs", d.numTrainEpochs()))
-			.numGenerations(g)
-			.perDeviceTrainBatchSize(o.integer("--batch-size", g))
-			.gradientAccumulationSteps(o.integer("--grad-accum", 1))
-			.maxCompletionLength(o.integer("--max-completion-length", d.maxCompletionLength()))
-			.temperature(o.number("--temperature", d.temperature()))
-			.beta(o.number("--beta", d.beta()))
-			.epsilon(epsilon)
-			.epsilonHigh(o.number("--epsilon-high", epsilon))
-			.lossType(LossType.parse(o.string("--loss-type", d.lossType().id())))
-			.scaleRewards(ScaleRewards.parse(o.string("--scale-rewards", "group")))
-			.numIterations(o.integer("--num-iterations", 1))
-			.lrSchedulerType(LrSchedule.Type.parse(o.string("--lr-scheduler", "linear")))
-			.warmupRatio(o.number("--warmup-ratio", 0))
-			.weightDecay(o.number("--weight-decay", d.weightDecay()))
-			.maxGradNorm(o.number("--max-grad-norm", d.maxGradNorm()))
-			.seed(o.integer("--seed", 42))
-			.saveSteps(o.integer("--save-steps", 0))
-			.freezeVision(o.flag("--freeze-vision", false))
-			.maskTruncatedCompletions(o.flag("--mask-truncated-completions", false))
-			.skipZeroVarianceGroups(o.flag("--skip-zero-variance-groups", false))
-			.promptTemplate(o.string("--template", d.promptTemplate()))
-			.lora(lora(o))
-			.build();
+	/**
+	 * The training settings the options name, validated as the API validates a run's: every problem is reported
+	 * at once, each under its option's name. Unlike a run's, the command's batch is one prompt per step (the
+	 * micro-batch one group of G, or one SFT sample, and no accumulation), and SFT starts at lr 1e-5 for 1 epoch.
+	 */
+	static Map<String, Object> settings(RunKind kind, CliOptions o) {
+		Map<String, Object> given = new LinkedHashMap<>();
+		Map<String, String> optionOf = new LinkedHashMap<>();
+		for (Setting setting : TrainingSpec.SETTINGS) {
+			optionOf.put(setting.name(), setting.option());
+			if (o.has(setting.option())) {
+				given.put(setting.name(), setting.parse(o.string(setting.option(), "")));
+			}
+		}
+		ALIASES.forEach((alias, name) -> {
+			if (o.has(alias)) {
+				optionOf.put(name, alias);
+				given.put(name, TrainingSpec.named(name).parse(o.string(alias, "")));
+			}
+		});
+		boolean grpo = kind == RunKind.GRPO;
+		Object g = given.getOrDefault("num_generations", TrainingSpec.named("num_generations").defaultValue());
+		given.putIfAbsent("per_device_train_batch_size", grpo ? g : 1);
+		given.putIfAbsent("gradient_accumulation_steps", 1);
+		if (!grpo) {
+			given.putIfAbsent("learning_rate", 1e-5);
+			given.putIfAbsent("num_train_epochs", 1);
+		}
+		TrainingSpec.Validated result = TrainingSpec.validate(kind, given);
+		if (!result.ok()) {
+			throw new IllegalArgumentException(String.join("; ", result.problems().stream()
+				.map(p -> optionOf.getOrDefault(p.setting(), p.setting()) + ": " + p.message().replace("lora_r > 0",
+						"--lora-r > 0"))
+				.toList()));
+		}
+		return result.values();
 	}
 
-	/**
-	 * {@code --lora-r R} (0 or absent: full fine-tuning), {@code --lora-alpha} (default 2·r), {@code --lora-dropout}
-	 * (default 0.05), {@code --lora-target-modules} (a {@link LoraTargets#PRESETS preset}, default decoder).
-	 */
-	static @Nullable LoraConfig lora(CliOptions o) {
-		int r = o.integer("--lora-r", 0);
-		if (r < 0) {
-			throw new IllegalArgumentException("--lora-r must be ≥ 0 (0 = full fine-tuning), not " + r);
-		}
-		if (r == 0) {
-			for (String option : List.of("--lora-alpha", "--lora-dropout", "--lora-target-modules")) {
-				if (o.has(option)) {
-					throw new IllegalArgumentException(option + " needs --lora-r > 0");
+	/** Passes on the metrics of every {@code every}-th step and of the last one. */
+	static MetricSink everyLoggingStep(int every, MetricSink sink) {
+		return new MetricSink() {
+			@Override
+			public void onStep(StepMetrics m) {
+				if (m.loggedEvery(every)) {
+					sink.onStep(m);
 				}
 			}
-			return null;
-		}
-		return new LoraConfig(r, o.number("--lora-alpha", 2.0 * r), o.number("--lora-dropout", 0.05),
-				LoraTargets.preset(o.string("--lora-target-modules", "decoder")));
+
+			@Override
+			public void onRollouts(List<RolloutRecord> rollouts) {
+				sink.onRollouts(rollouts);
+			}
+		};
 	}
 
 	/**

@@ -79,10 +79,12 @@ final class ComparisonSeeds {
 				.single();
 			rewards = ", \"rewardConfigId\": " + config;
 		}
+		// G is a GRPO setting: an SFT run refuses it
+		String groups = type.equals("grpo") ? "\"num_generations\": 4, " : "";
 		String body = """
 				{"type": "%s", "modelId": %d, "datasetIds": [%d]%s,
-				 "hyperparameters": {"num_generations": 4, "per_device_train_batch_size": 4, "learning_rate": 1e-5, "seed": 7}}"""
-			.formatted(type, modelId, dataset, rewards);
+				 "hyperparameters": {%s"per_device_train_batch_size": 4, "learning_rate": 1e-5, "seed": 7}}"""
+			.formatted(type, modelId, dataset, rewards, groups);
 		String created = mvc.perform(post("/api/runs").with(owner.api()).contentType(MediaType.APPLICATION_JSON).content(body))
 			.andExpect(status().isCreated())
 			.andReturn()

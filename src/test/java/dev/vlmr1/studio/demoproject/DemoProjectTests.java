@@ -104,7 +104,7 @@ class DemoProjectTests {
 	void theDemoProjectTrainsSftThenGrpoFromItsCheckpoint() throws Exception {
 		var plan = new DemoProjectPlan(5, 6, 3,
 				Map.of("max_steps", 2, "per_device_train_batch_size", 2, "gradient_accumulation_steps", 1,
-						"num_generations", 2, "learning_rate", 1e-3, "save_steps", 2),
+						"learning_rate", 1e-3, "save_steps", 2),
 				Map.of("max_steps", 1, "num_generations", 2, "per_device_train_batch_size", 2,
 						"gradient_accumulation_steps", 1, "max_completion_length", 48, "save_steps", 1));
 		DemoProject.Created created = demoProject.create(alice.user(), plan);

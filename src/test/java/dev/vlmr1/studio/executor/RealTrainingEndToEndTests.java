@@ -92,7 +92,7 @@ class RealTrainingEndToEndTests {
 		assertThat(reward.status()).as(reward.body()).isEqualTo(201);
 
 		long sft = queue(map("type", "sft", "modelId", model, "datasetIds", List.of(dataset), "hyperparameters",
-				map("max_steps", 3, "save_steps", 2, "learning_rate", 1e-3, "num_generations", 2,
+				map("max_steps", 3, "save_steps", 2, "learning_rate", 1e-3,
 						"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1)));
 		assertSucceeded(sft);
 		assertContiguous(sft, "loss", 3);
@@ -143,7 +143,7 @@ class RealTrainingEndToEndTests {
 		Files.write(stored, new byte[] { 1, 2, 3, 4 });
 
 		long bad = queue(map("type", "sft", "modelId", model, "datasetIds", List.of(dataset), "hyperparameters",
-				map("max_steps", 2, "num_generations", 2, "per_device_train_batch_size", 2, "gradient_accumulation_steps", 1)));
+				map("max_steps", 2, "per_device_train_batch_size", 2, "gradient_accumulation_steps", 1)));
 		JsonNode failed = awaitTerminal(bad);
 		assertThat(failed.get("state").asText()).isEqualTo("FAILED");
 		assertThat(failed.get("stateReason").asText()).startsWith("DATA:").contains("corrupt").contains(sha);
@@ -151,7 +151,7 @@ class RealTrainingEndToEndTests {
 
 		long good = upload("synthetic-rec-cancel", synthetic(13, 4, "rec_cancel"));
 		long run = queue(map("type", "sft", "modelId", model, "datasetIds", List.of(good), "hyperparameters",
-				map("max_steps", 400, "num_generations", 2, "per_device_train_batch_size", 2, "gradient_accumulation_steps", 1)));
+				map("max_steps", 400, "per_device_train_batch_size", 2, "gradient_accumulation_steps", 1)));
 		await().atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(300))
 			.until(() -> http.get("/api/runs/" + run).json().get("currentStep").asInt() >= 1);
 		Answer cancel = http.post("/api/runs/" + run + "/cancel", Map.of());
@@ -166,7 +166,7 @@ class RealTrainingEndToEndTests {
 		long model = tinyModel("tiny-e2e-kill");
 		long dataset = upload("synthetic-rec-kill", synthetic(17, 6, "rec_kill"));
 		long run = queue(map("type", "sft", "modelId", model, "datasetIds", List.of(dataset), "maxAttempts", 3,
-				"hyperparameters", map("max_steps", 8, "save_steps", 2, "num_generations", 2,
+				"hyperparameters", map("max_steps", 8, "save_steps", 2,
 						"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1)));
 		await().atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(100))
 			.until(() -> jdbc.sql("SELECT count(*) FROM checkpoints WHERE run_id = ?").param(run).query(Integer.class)
@@ -187,7 +187,7 @@ class RealTrainingEndToEndTests {
 
 		// the same run uninterrupted: the resumed run's losses are the same numbers (exact resume)
 		long straight = queue(map("type", "sft", "modelId", model, "datasetIds", List.of(dataset), "hyperparameters",
-				map("max_steps", 8, "save_steps", 2, "num_generations", 2, "per_device_train_batch_size", 2,
+				map("max_steps", 8, "save_steps", 2, "per_device_train_batch_size", 2,
 						"gradient_accumulation_steps", 1)));
 		assertSucceeded(straight);
 		assertThat(values(run, "loss")).containsExactlyElementsOf(values(straight, "loss"));
@@ -217,7 +217,7 @@ class RealTrainingEndToEndTests {
 	void aPreemptedWorkerCheckpointsItsStepAndTheRunResumesThereExactly() throws Exception {
 		long model = tinyModel("tiny-e2e-preempt");
 		long dataset = upload("synthetic-rec-preempt", synthetic(19, 6, "rec_preempt"));
-		Map<String, Object> hyperparameters = map("max_steps", 8, "save_steps", 100, "num_generations", 2,
+		Map<String, Object> hyperparameters = map("max_steps", 8, "save_steps", 100,
 				"per_device_train_batch_size", 2, "gradient_accumulation_steps", 1);
 		long run = queue(map("type", "sft", "modelId", model, "datasetIds", List.of(dataset), "maxAttempts", 1,
 				"hyperparameters", hyperparameters));

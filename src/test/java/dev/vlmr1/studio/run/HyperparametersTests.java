@@ -7,6 +7,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vlmr1.studio.train.Setting;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Hyperparameter validation without Spring: defaults, types, bounds and the rules that tie values together. */
@@ -86,10 +88,13 @@ class HyperparametersTests {
 				"gradient_accumulation_steps", 2, "max_steps", 0, "min_pixels", 10, "max_pixels", 5), errors);
 		assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder(
 				"hyperparameters.per_device_train_batch_size", "hyperparameters.max_steps", "hyperparameters.min_pixels");
-		// SFT has no groups: the same batch is fine
+		// SFT has no groups: the same batch is fine, and G means nothing to it
 		errors.clear();
-		Hyperparameters.validate(RunType.SFT, Map.of("num_generations", 3, "per_device_train_batch_size", 4), errors);
+		Hyperparameters.validate(RunType.SFT, Map.of("per_device_train_batch_size", 4), errors);
 		assertThat(errors).isEmpty();
+		Hyperparameters.validate(RunType.SFT, Map.of("num_generations", 3, "per_device_train_batch_size", 4), errors);
+		assertThat(errors).extracting(FieldError::field).containsExactly("hyperparameters.num_generations");
+		errors.clear();
 		// 4 × 2 = 8 is a multiple of G = 8, but the trainer needs whole groups in each micro-batch of 4: a run
 		// accepted by TRL's rule failed at setup (issue 11: everything accepted is usable)
 		Hyperparameters.validate(RunType.GRPO, Map.of("per_device_train_batch_size", 4, "gradient_accumulation_steps", 2),
@@ -105,8 +110,8 @@ class HyperparametersTests {
 
 	@Test
 	void everyNumberHasAnUpperBoundThatItsDefaultRespects() {
-		for (Hyperparameter h : Hyperparameters.SPEC) {
-			if (h.kind() == Hyperparameter.Kind.INT || h.kind() == Hyperparameter.Kind.NUMBER) {
+		for (Setting h : Hyperparameters.SPEC) {
+			if (h.kind() == Setting.Kind.INT || h.kind() == Setting.Kind.NUMBER) {
 				assertThat(h.max()).as(h.name()).isNotNull();
 				if (h.defaultValue() instanceof Number d) {
 					assertThat(d.doubleValue()).as(h.name()).isLessThanOrEqualTo(h.max());
@@ -170,6 +175,61 @@ class HyperparametersTests {
 		List<FieldError> errors = new ArrayList<>();
 		Hyperparameters.validate(RunType.GRPO, largest, errors);
 		assertThat(errors).isEmpty();
+	}
+
+	@Test
+	void aSettingTheRunsTypeDoesNotReadIsRefusedUnlessItIsTheDefault() {
+		// issue 18: these were accepted and then read by nothing
+		List<FieldError> errors = new ArrayList<>();
+		Hyperparameters.validate(RunType.SFT, Map.of("top_k", 50, "temperature", 0.7, "beta", 0.1, "num_generations", 4),
+				errors);
+		assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("hyperparameters.top_k",
+				"hyperparameters.temperature", "hyperparameters.beta", "hyperparameters.num_generations");
+		assertThat(errors).filteredOn(e -> e.field().endsWith(".top_k"))
+			.extracting(FieldError::message)
+			.containsExactly("means nothing for a sft run: only grpo runs read it; leave it out or at its default 0");
+		// the form sends every default, whatever the type
+		errors.clear();
+		Hyperparameters.validate(RunType.SFT, Map.of("top_k", 0, "temperature", 1.0, "num_generations", 8), errors);
+		assertThat(errors).isEmpty();
+		// an evaluation trains nothing, but reads its sample count, batch, budget and image sizes
+		Hyperparameters.validate(RunType.EVAL, Map.of("learning_rate", 1e-5, "lora_r", 8, "eval_steps", 5), errors);
+		assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("hyperparameters.learning_rate",
+				"hyperparameters.lora_r", "hyperparameters.eval_steps");
+		errors.clear();
+		Hyperparameters.validate(RunType.EVAL, Map.of("eval_samples", 8, "eval_batch_size", 2,
+				"max_completion_length", 64, "max_pixels", 200704, "seed", 3), errors);
+		assertThat(errors).isEmpty();
+	}
+
+	@Test
+	void loraSettingsWithoutLoraAreRefused() {
+		List<FieldError> errors = new ArrayList<>();
+		Hyperparameters.validate(RunType.GRPO, Map.of("lora_alpha", 32, "lora_target_modules", "decoder_attention"),
+				errors);
+		assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("hyperparameters.lora_alpha",
+				"hyperparameters.lora_target_modules");
+		assertThat(errors).extracting(FieldError::message).allMatch(m -> m.startsWith("needs lora_r > 0"));
+	}
+
+	@Test
+	void settingsNotAvailableYetAcceptOnlyTheirDefault() {
+		List<FieldError> errors = new ArrayList<>();
+		Hyperparameters.validate(RunType.GRPO, Map.of("torch_dtype", "float32", "gradient_checkpointing", false), errors);
+		assertThat(errors).isEmpty();
+		Hyperparameters.validate(RunType.GRPO, Map.of("torch_dtype", "float16", "gradient_checkpointing", true), errors);
+		assertThat(errors).extracting(FieldError::message).allMatch(m -> m.startsWith("is not available yet"));
+	}
+
+	@Test
+	void wholeEpochsAndAnEpsilonBelowOne() {
+		// a fractional epoch count was rounded up by the trainer; ε = 1 was refused by the loss in the worker
+		List<FieldError> errors = new ArrayList<>();
+		Hyperparameters.validate(RunType.GRPO, Map.of("num_train_epochs", 1.5, "epsilon", 1.0), errors);
+		assertThat(errors).extracting(FieldError::message).containsExactly("must be an integer; got the number 1.5");
+		errors.clear();
+		Hyperparameters.validate(RunType.GRPO, Map.of("epsilon", 1.0, "epsilon_high", 1.0), errors);
+		assertThat(errors).extracting(FieldError::field).containsExactly("hyperparameters.epsilon");
 	}
 
 }

@@ -130,6 +130,15 @@ class RunEvalResultsTests extends RunTestSupport {
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.errors[0].field").value("evalDatasetId"))
 			.andExpect(jsonPath("$.errors[0].message").value(org.hamcrest.Matchers.containsString("eval_steps > 0")));
+		// without periodic evaluation nothing reads its sample count: refused, not ignored (issue 18)
+		String samplesWithoutEvaluation = """
+				{"type": "sft", "modelId": %d, "datasetIds": [%d], "hyperparameters": {"eval_samples": 8}}"""
+			.formatted(model, dataset);
+		mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/api/runs").with(as(alice))
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON).content(samplesWithoutEvaluation))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("hyperparameters.eval_samples"))
+			.andExpect(jsonPath("$.errors[0].message").value(org.hamcrest.Matchers.containsString("eval_steps > 0")));
 		String withHeldOut = """
 				{"type": "sft", "modelId": %d, "datasetIds": [%d], "evalDatasetId": %d,
 				 "hyperparameters": {"eval_steps": 5, "eval_samples": 8, "eval_alarm_window": 4}}"""

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,10 +74,43 @@ class TrainCommandTests {
 		}
 		assertThatThrownBy(() -> TrainCommand.run(new String[] { "sft", "--model", TrainFixtures.TINY.toString(), "--data",
 				data.toString(), "--images", GrpoTrainerTests.IMAGES.toString(), "--out", out.toString(), "--lora-alpha",
-				"16" }, (json) -> new TestRewards())).hasMessageContaining("--lora-alpha needs --lora-r > 0");
+				"16" }, (json) -> new TestRewards())).hasMessageContaining("--lora-alpha: needs --lora-r > 0");
 		assertThatThrownBy(() -> TrainCommand.run(new String[] { "sft", "--model", TrainFixtures.TINY.toString(), "--data",
 				data.toString(), "--images", GrpoTrainerTests.IMAGES.toString(), "--out", out.toString(), "--lora-r", "4",
 				"--lora-target-modules", "everything" }, (json) -> new TestRewards())).hasMessageContaining("decoder_attention");
+	}
+
+	@Test
+	void everyTrainingSettingIsAnOptionCheckedAsTheApiChecksIt() {
+		for (Setting setting : TrainingSpec.SETTINGS) {
+			assertThat(TrainCommand.options()).as(setting.name()).contains(setting.option());
+		}
+		Map<String, Object> grpo = TrainCommand.settings(RunKind.GRPO, options("--num-generations", "4",
+				"--warmup-steps", "3", "--lr", "2e-6", "--min-pixels", "784", "--freeze-vision", "true"));
+		assertThat(grpo).containsEntry("num_generations", 4)
+			.containsEntry("warmup_steps", 3)
+			.containsEntry("learning_rate", 2e-6)
+			.containsEntry("min_pixels", 784)
+			.containsEntry("freeze_vision", true)
+			// one prompt per step unless told otherwise
+			.containsEntry("per_device_train_batch_size", 4)
+			.containsEntry("gradient_accumulation_steps", 1);
+		assertThat(TrainingSpec.grpo(grpo, "{question}").promptsPerStep()).isEqualTo(1);
+		// every problem at once, each under the option that caused it
+		assertThatThrownBy(() -> TrainCommand.settings(RunKind.GRPO, options("--num-generations", "3", "--batch-size",
+				"4", "--top-p", "1.5", "--loss-type", "ppo", "--mask-truncated-completions", "yes")))
+			.hasMessageContaining("--top-p: must be ≤ 1; got 1.5")
+			.hasMessageContaining("--loss-type: must be one of grpo, bnpo, dr_grpo, dapo")
+			.hasMessageContaining("--mask-truncated-completions: must be true or false; got the string \"yes\"");
+		assertThatThrownBy(() -> TrainCommand.settings(RunKind.GRPO, options("--num-generations", "3", "--batch-size", "4")))
+			.hasMessageContaining("--batch-size: per_device_train_batch_size = 4 must be a multiple of num_generations");
+		// a GRPO setting means nothing to SFT
+		assertThatThrownBy(() -> TrainCommand.settings(RunKind.SFT, options("--temperature", "0.7")))
+			.hasMessageContaining("--temperature: means nothing for a sft run");
+	}
+
+	private static CliOptions options(String... args) {
+		return new CliOptions(args, TrainCommand.options());
 	}
 
 	@Test

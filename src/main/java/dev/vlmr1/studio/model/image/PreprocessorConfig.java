@@ -65,6 +65,15 @@ public record PreprocessorConfig(long minPixels, long maxPixels, int patchSize, 
 		return file(dir).map(PreprocessorConfig::read).orElseGet(PreprocessorConfig::defaults);
 	}
 
+	/**
+	 * The same processing with other smart_resize bounds, as a run's {@code min_pixels}/{@code max_pixels} (and
+	 * VLM-R1's processor arguments) override the checkpoint's.
+	 */
+	public PreprocessorConfig withPixels(long min, long max) {
+		return new PreprocessorConfig(min, max, patchSize, temporalPatchSize, mergeSize, rescaleFactor, imageMean,
+				imageStd);
+	}
+
 	/** Reads a {@code preprocessor_config.json}, or the {@code image_processor} of a {@code processor_config.json}. */
 	public static PreprocessorConfig read(Path file) {
 		try {
