@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.model.TorchDtype;
 import dev.vlmr1.studio.model.lora.LoraConfig;
 import dev.vlmr1.studio.model.lora.LoraTargets;
 import dev.vlmr1.studio.train.GrpoConfig;
@@ -54,6 +55,7 @@ final class TrainerConfigs {
 				.saveSteps(integer(hp, "save_steps", 100))
 				.promptTemplate(promptTemplate)
 				.lora(lora(hp))
+				.torchDtype(torchDtype(hp))
 				.build();
 		}
 		catch (IllegalArgumentException ex) {
@@ -68,7 +70,7 @@ final class TrainerConfigs {
 					number(hp, "warmup_ratio", 0), number(hp, "weight_decay", 0), number(hp, "max_grad_norm", 1.0),
 					integer(hp, "per_device_train_batch_size", 1), integer(hp, "gradient_accumulation_steps", 1),
 					epochs(hp), Math.max(0, integer(hp, "max_steps", 0)), flag(hp, "freeze_vision"),
-					integer(hp, "seed", 42), integer(hp, "save_steps", 100), promptTemplate, lora(hp));
+					integer(hp, "seed", 42), integer(hp, "save_steps", 100), promptTemplate, lora(hp), torchDtype(hp));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new TrainingFailure(FailureKind.SETUP, "invalid SFT configuration: " + ex.getMessage());
@@ -86,6 +88,11 @@ final class TrainerConfigs {
 		}
 		return new LoraConfig(r, number(hp, "lora_alpha", 128), number(hp, "lora_dropout", 0.05),
 				LoraTargets.preset(text(hp, "lora_target_modules", "decoder")));
+	}
+
+	/** {@code torch_dtype}: the precision the frozen base's weights are loaded in (float32 unless set). */
+	static TorchDtype torchDtype(Map<String, Object> hp) {
+		return TorchDtype.parse(text(hp, "torch_dtype", "float32"));
 	}
 
 	/** Whole passes over the data; a fractional {@code num_train_epochs} rounds up. */

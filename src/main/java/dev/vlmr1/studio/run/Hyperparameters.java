@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.vlmr1.studio.model.TorchDtype;
+
 import static dev.vlmr1.studio.run.Hyperparameter.bool;
 import static dev.vlmr1.studio.run.Hyperparameter.choice;
 import static dev.vlmr1.studio.run.Hyperparameter.integer;
@@ -66,6 +68,9 @@ final class Hyperparameters {
 			choice("lora_target_modules", "decoder", List.of("decoder", "decoder_attention", "decoder_and_vision"),
 					"layers with LoRA adapters: the decoder's q/k/v/o/gate/up/down projections, only q/k/v/o, or "
 							+ "those plus the vision blocks' linears"),
+			choice("torch_dtype", "float32", List.of("float32", "float16", "bfloat16"),
+					"precision of the frozen base model's weights: float16 halves their memory and needs LoRA "
+							+ "(lora_r > 0); bfloat16 is refused (DJL 0.36 aborts the JVM on it)"),
 			integer("min_pixels", 3136, 1, MAX_PIXELS, "smallest image area fed to the model"),
 			integer("max_pixels", 12845056, 1, MAX_PIXELS, "largest image area fed to the model"));
 
@@ -146,6 +151,13 @@ final class Hyperparameters {
 		if ((Double) hp.get("lora_dropout") >= 1.0) {
 			found.add(error("lora_dropout", "must be < 1 (a dropout of 1 zeroes every adapter input); got "
 					+ hp.get("lora_dropout")));
+		}
+		if ("bfloat16".equals(hp.get("torch_dtype"))) {
+			found.add(error("torch_dtype", TorchDtype.BFLOAT16_REFUSED));
+		}
+		if ("float16".equals(hp.get("torch_dtype")) && (Integer) hp.get("lora_r") == 0) {
+			found.add(error("torch_dtype", "float16 holds the base model's weights frozen in half precision, so it needs "
+					+ "LoRA (lora_r > 0); full fine-tuning trains float32 weights"));
 		}
 		if ((Integer) hp.get("min_pixels") > (Integer) hp.get("max_pixels")) {
 			found.add(error("min_pixels", "must be ≤ max_pixels (" + hp.get("max_pixels") + ")"));

@@ -11,6 +11,7 @@ import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.model.TorchDtype;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.lora.LoraConfig;
 import dev.vlmr1.studio.model.lora.LoraTargets;
@@ -30,7 +31,7 @@ public final class TrainCommand {
 			"--scale-rewards", "--num-iterations", "--lr-scheduler", "--warmup-ratio", "--weight-decay",
 			"--max-grad-norm", "--seed", "--save-steps", "--freeze-vision", "--mask-truncated-completions",
 			"--skip-zero-variance-groups", "--template", "--lora-r", "--lora-alpha", "--lora-dropout",
-			"--lora-target-modules");
+			"--lora-target-modules", "--torch-dtype");
 
 	private TrainCommand() {
 	}
@@ -56,7 +57,7 @@ public final class TrainCommand {
 						o.number("--weight-decay", 0), o.number("--max-grad-norm", 1.0), o.integer("--batch-size", 1),
 						o.integer("--grad-accum", 1), o.integer("--epochs", 1), o.integer("--max-steps", 0),
 						o.flag("--freeze-vision", false), o.integer("--seed", 42), o.integer("--save-steps", 0),
-						o.string("--template", "{question}"), lora(o));
+						o.string("--template", "{question}"), lora(o), torchDtype(o));
 				try (var trainer = new SftTrainer(new SftTrainer.Setup(policy, tokenizer, images, samples, printer, model, out),
 						config)) {
 					latest.ifPresent(trainer::resumeFrom);
@@ -106,6 +107,7 @@ public final class TrainCommand {
 			.skipZeroVarianceGroups(o.flag("--skip-zero-variance-groups", false))
 			.promptTemplate(o.string("--template", d.promptTemplate()))
 			.lora(lora(o))
+			.torchDtype(torchDtype(o))
 			.build();
 	}
 
@@ -128,6 +130,11 @@ public final class TrainCommand {
 		}
 		return new LoraConfig(r, o.number("--lora-alpha", 2.0 * r), o.number("--lora-dropout", 0.05),
 				LoraTargets.preset(o.string("--lora-target-modules", "decoder")));
+	}
+
+	/** {@code --torch-dtype float32|float16}: the precision of the frozen base's weights (float16 needs --lora-r). */
+	static TorchDtype torchDtype(CliOptions o) {
+		return TorchDtype.parse(o.string("--torch-dtype", "float32"));
 	}
 
 	/**
