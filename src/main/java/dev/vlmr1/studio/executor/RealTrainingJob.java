@@ -74,7 +74,8 @@ final class RealTrainingJob implements TrainingJob {
 		Path weights = session.resumeDir() != null && !PeftAdapterFiles.isAdapter(session.resumeDir())
 				? session.resumeDir() : model;
 		session.log("loading " + run.type() + " policy from " + weights + " (" + samples.size() + " samples)");
-		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(weights)) {
+		try (QwenTokenizer tokenizer = QwenTokenizer.load(model);
+				Policy policy = Policy.load(weights, TrainerConfigs.torchDtype(hp))) {
 			ImageProcessor images = ImageProcessor.fromCheckpoint(model);
 			// the trainer writes checkpoint-<step> into the attempt directory, where the session stages them
 			Path outputDir = session.newCheckpointDir(0).getParent();

@@ -92,7 +92,12 @@ final class TrainerConfigs {
 
 	/** {@code torch_dtype}: the precision the frozen base's weights are loaded in (float32 unless set). */
 	static TorchDtype torchDtype(Map<String, Object> hp) {
-		return TorchDtype.parse(text(hp, "torch_dtype", "float32"));
+		try {
+			return TorchDtype.parse(text(hp, "torch_dtype", "float32"));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new TrainingFailure(FailureKind.SETUP, "invalid torch_dtype: " + ex.getMessage());
+		}
 	}
 
 	/** Whole passes over the data; a fractional {@code num_train_epochs} rounds up. */

@@ -47,7 +47,8 @@ public final class TrainCommand {
 		Path out = o.path("--out");
 		List<TrainingSample> samples = JsonlTrainingData.read(o.path("--data"), o.path("--images"));
 		MetricSink printer = (m) -> System.out.println(progress(m));
-		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(resumeDir(out, model))) {
+		try (QwenTokenizer tokenizer = QwenTokenizer.load(model);
+				Policy policy = Policy.load(resumeDir(out, model), torchDtype(o))) {
 			ImageProcessor images = ImageProcessor.fromCheckpoint(model);
 			var latest = TrainerCheckpoint.latest(out);
 			if (args[0].equals("sft")) {
