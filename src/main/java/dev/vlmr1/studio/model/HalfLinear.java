@@ -70,10 +70,17 @@ public final class HalfLinear {
 		NDManager manager = x.getManager();
 		NDArray peak = x.stopGradient().abs().max().maximum(Float.MIN_NORMAL).reshape(1); // (1), float32, no history
 		NDArray half = manager.zeros(x.getShape(), DataType.FLOAT16);
-		half.set(new NDIndex("..."), x.mul(peak.pow(-1).mul(PEAK))); // copy_: narrows, and keeps the graph
-		NDArray product = Linear.linear(half, weight).singletonOrThrow(); // float16, float32 accumulation
-		// a float16 array times a float32 vector is float32 (promotion), and differentiable, unlike toType
-		NDArray y = product.mul(peak.div(PEAK));
+		try (NDArray scaled = x.mul(peak.pow(-1).mul(PEAK))) {
+			half.set(new NDIndex("..."), scaled); // copy_: narrows, and keeps the graph
+		}
+		NDArray y;
+		try (NDArray product = Linear.linear(half, weight).singletonOrThrow()) { // float16, float32 accumulation
+			// a float16 array times a float32 vector is float32 (promotion), and differentiable, unlike toType
+			y = product.mul(peak.div(PEAK));
+		}
+		// the temporaries' handles go now, not when the step's manager closes: what autograd needs of them it keeps
+		// itself (libtorch counts references), and the float32 `scaled` it does not need at all
+		half.close();
 		return bias == null ? y : y.add(bias);
 	}
 
