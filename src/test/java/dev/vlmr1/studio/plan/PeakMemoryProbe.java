@@ -17,11 +17,29 @@ public final class PeakMemoryProbe {
 
 	static final String PEAK = "peak-rss-bytes=";
 
+	static final String STEP_MS = "mean-step-ms-after-first=";
+
 	private PeakMemoryProbe() {
 	}
 
 	public static void main(String[] args) throws IOException {
+		// the trainer prints one progress line per step: their times give the step time, the first (warm-up) left out
+		java.util.List<Long> stepEnds = new java.util.ArrayList<>();
+		java.io.PrintStream out = System.out;
+		System.setOut(new java.io.PrintStream(out, true) {
+			@Override
+			public void println(String line) {
+				if (line != null && line.startsWith("[")) {
+					stepEnds.add(System.nanoTime());
+				}
+				super.println(line);
+			}
+		});
 		int code = TrainCommand.run(args, RewardScorers::fromJson);
+		if (stepEnds.size() >= 2) {
+			double millis = (stepEnds.get(stepEnds.size() - 1) - stepEnds.get(0)) / 1e6 / (stepEnds.size() - 1);
+			System.out.println(STEP_MS + millis);
+		}
 		System.out.println(PEAK + peakResidentBytes());
 		System.out.flush();
 		System.exit(code);
