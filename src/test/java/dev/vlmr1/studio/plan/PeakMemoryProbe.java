@@ -47,13 +47,22 @@ public final class PeakMemoryProbe {
 
 	/** {@code VmHWM}: the most resident memory this process had at any time. */
 	static long peakResidentBytes() throws IOException {
+		return status("VmHWM:");
+	}
+
+	/** {@code VmRSS}: the resident memory now. */
+	static long residentBytes() throws IOException {
+		return status("VmRSS:");
+	}
+
+	private static long status(String field) throws IOException {
 		return Files.readAllLines(Path.of("/proc/self/status"))
 			.stream()
-			.filter((l) -> l.startsWith("VmHWM:"))
-			.map((l) -> Arrays.stream(l.substring(6).trim().split("\\s+")).findFirst().orElseThrow())
+			.filter((l) -> l.startsWith(field))
+			.map((l) -> Arrays.stream(l.substring(field.length()).trim().split("\\s+")).findFirst().orElseThrow())
 			.mapToLong((kb) -> Long.parseLong(kb) * 1024)
 			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("no VmHWM in /proc/self/status"));
+			.orElseThrow(() -> new IllegalStateException("no " + field + " in /proc/self/status"));
 	}
 
 }
