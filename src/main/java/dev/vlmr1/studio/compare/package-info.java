@@ -6,6 +6,6 @@
  * <p>Reads runs through {@link dev.vlmr1.studio.run.RunManagement} and metric rows through its own read-only
  * {@link dev.vlmr1.studio.compare.RunMetricQueries}; it never writes.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"catalog", "run", "web"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"catalog", "run", "train", "web"})
 @org.jspecify.annotations.NullMarked
 package dev.vlmr1.studio.compare;

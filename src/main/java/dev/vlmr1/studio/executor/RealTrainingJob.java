@@ -84,7 +84,7 @@ final class RealTrainingJob implements TrainingJob {
 				? session.resumeDir() : model;
 		session.log("loading " + run.type() + " policy from " + weights + " (" + samples.size() + " samples) onto "
 				+ onto + " (CUDA_VISIBLE_DEVICES=" + RunDevice.visibleDevices() + ")");
-		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(weights, onto)) {
+		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(weights, onto, TrainingSpec.torchDtype(hp))) {
 			ImageProcessor images = TrainingSpec.images(model, hp);
 			// the trainer writes checkpoint-<step> into the attempt directory, where the session stages them
 			Path outputDir = session.newCheckpointDir(0).getParent();

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import dev.vlmr1.studio.model.lora.Projection;
@@ -21,21 +22,35 @@ public final class Parameters {
 
 	private final TensorSource source;
 
+	private final TorchDtype dtype;
+
 	private final Map<String, NDArray> byName = new LinkedHashMap<>();
 
 	private final Map<String, Projection> projections = new LinkedHashMap<>();
 
 	public Parameters(NDManager manager, TensorSource source) {
-		this.manager = manager;
-		this.source = source;
+		this(manager, source, TorchDtype.FLOAT32);
 	}
 
-	/** Loads {@code name} with the expected shape from the source and registers it. */
+	/** @param dtype the precision of the matrices (vectors, i.e. norms and biases, are always float32) */
+	public Parameters(NDManager manager, TensorSource source, TorchDtype dtype) {
+		this.manager = manager;
+		this.source = source;
+		this.dtype = dtype;
+	}
+
+	/**
+	 * Loads {@code name} with the expected shape from the source and registers it: in the base's dtype when it is a
+	 * matrix (or a higher-rank kernel), in float32 when it is a vector. A float16 matrix goes from the checkpoint's
+	 * bytes to the array tensor by tensor, so the model never exists in float32 as a whole, not even while loading.
+	 */
 	public NDArray load(String name, long... shape) {
 		if (byName.containsKey(name)) {
 			throw new IllegalStateException("parameter loaded twice: " + name);
 		}
-		NDArray array = manager.create(source.floats(name, shape), new Shape(shape));
+		NDArray array = dtype == TorchDtype.FLOAT16 && shape.length >= 2
+				? manager.create(source.halfs(name, shape), new Shape(shape), DataType.FLOAT16)
+				: manager.create(source.floats(name, shape), new Shape(shape));
 		array.setName(name);
 		byName.put(name, array);
 		return array;
@@ -73,6 +88,11 @@ public final class Parameters {
 	/** All parameters in load order, unmodifiable. */
 	public Map<String, NDArray> all() {
 		return Collections.unmodifiableMap(byName);
+	}
+
+	/** The precision the matrices were loaded in. */
+	public TorchDtype dtype() {
+		return dtype;
 	}
 
 	public NDManager manager() {

@@ -67,14 +67,19 @@ public final class QwenVlModel implements AutoCloseable {
 	 * {@code base_model_name_or_path} names (a path, absolute or relative to the adapter).
 	 */
 	public static QwenVlModel load(Path dir, Device device) {
+		return load(dir, device, TorchDtype.FLOAT32);
+	}
+
+	/** As {@link #load(Path, Device)}, with the base's matrices in {@code dtype}. */
+	public static QwenVlModel load(Path dir, Device device, TorchDtype dtype) {
 		if (!Files.isDirectory(dir)) {
 			throw new CheckpointException(dir + ": not a checkpoint directory");
 		}
 		if (PeftAdapterFiles.isAdapter(dir)) {
-			return loadWithAdapter(PeftAdapterFiles.basePath(dir), dir, device);
+			return loadWithAdapter(PeftAdapterFiles.basePath(dir), dir, device, dtype);
 		}
 		try (Weights weights = Weights.open(dir)) {
-			return load(QwenVlConfig.load(dir), weights, device);
+			return load(QwenVlConfig.load(dir), weights, device, dtype);
 		}
 	}
 
@@ -83,11 +88,16 @@ public final class QwenVlModel implements AutoCloseable {
 	 * @throws CheckpointException if the adapter is unreadable or covers layers the base does not have
 	 */
 	public static QwenVlModel loadWithAdapter(Path baseDir, Path adapterDir, Device device) {
+		return loadWithAdapter(baseDir, adapterDir, device, TorchDtype.FLOAT32);
+	}
+
+	/** As {@link #loadWithAdapter(Path, Path, Device)}, with the base's matrices in {@code dtype} (the adapter in float32). */
+	public static QwenVlModel loadWithAdapter(Path baseDir, Path adapterDir, Device device, TorchDtype dtype) {
 		if (PeftAdapterFiles.isAdapter(baseDir)) {
 			throw new CheckpointException(baseDir + ": the base of an adapter must be a full checkpoint, not an adapter");
 		}
 		PeftAdapterFiles.Adapter adapter = PeftAdapterFiles.read(adapterDir);
-		QwenVlModel model = load(baseDir, device);
+		QwenVlModel model = load(baseDir, device, dtype);
 		try {
 			Set<String> unknown = new TreeSet<>(adapter.modules());
 			unknown.removeAll(model.parameters.projections().keySet());
@@ -109,7 +119,12 @@ public final class QwenVlModel implements AutoCloseable {
 	 * of a tied checkpoint excepted).
 	 */
 	public static QwenVlModel load(QwenVlConfig config, Weights weights, Device device) {
-		QwenVlModel model = load(config, (TensorSource) weights, device);
+		return load(config, weights, device, TorchDtype.FLOAT32);
+	}
+
+	/** As {@link #load(QwenVlConfig, Weights, Device)}, with the matrices in {@code dtype}. */
+	public static QwenVlModel load(QwenVlConfig config, Weights weights, Device device, TorchDtype dtype) {
+		QwenVlModel model = load(config, (TensorSource) weights, device, dtype);
 		Set<String> left = new TreeSet<>(weights.unconsumed());
 		if (config.text().tieWordEmbeddings()) {
 			left.remove("lm_head.weight");
@@ -128,9 +143,17 @@ public final class QwenVlModel implements AutoCloseable {
 
 	/** Builds the model from any tensor source (a checkpoint, or an initialiser for a new or benchmark model). */
 	public static QwenVlModel load(QwenVlConfig config, TensorSource source, Device device) {
+		return load(config, source, device, TorchDtype.FLOAT32);
+	}
+
+	/**
+	 * Builds the model with its matrices in {@code dtype}: float16 loads each matrix straight into half precision
+	 * (norms and biases stay float32), for a frozen base under LoRA adapters, which are always float32.
+	 */
+	public static QwenVlModel load(QwenVlConfig config, TensorSource source, Device device, TorchDtype dtype) {
 		NDManager manager = NDManager.newBaseManager(device);
 		try {
-			Parameters params = new Parameters(manager, source);
+			Parameters params = new Parameters(manager, source, dtype);
 			VisionTransformer vision = VisionTransformer.load(config.vision(), params);
 			TextModel text = TextModel.load(config.text(), params);
 			return new QwenVlModel(config, params, text, vision);
@@ -143,6 +166,11 @@ public final class QwenVlModel implements AutoCloseable {
 
 	public QwenVlConfig config() {
 		return config;
+	}
+
+	/** The precision of the base's matrices. */
+	public TorchDtype torchDtype() {
+		return parameters.dtype();
 	}
 
 	/** Every parameter by its released name; the tied output head appears once, as the embedding. */

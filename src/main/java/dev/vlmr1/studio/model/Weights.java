@@ -1,6 +1,7 @@
 package dev.vlmr1.studio.model;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,7 +28,7 @@ import dev.vlmr1.studio.model.safetensors.TensorInfo;
  *
  * <p>Files written by newer transformers ({@code model.visual.*}, {@code model.language_model.*}) are read through
  * the same names. Shards listed in {@code model.safetensors.index.json} are opened lazily. Every tensor comes out as
- * float32 (BF16/F16 widened in Java), and its shape is checked against what the model expects, so a wrong
+ * float32 (BF16/F16 widened in Java), or for a half-precision base as float16 (narrowed element by element), and its shape is checked against what the model expects, so a wrong
  * checkpoint fails with the tensor's name and both shapes instead of a native error. Tracks which tensors were
  * consumed so loaders can assert that nothing was left over, as nanoGPT's {@code from_pretrained} does.
  */
@@ -142,13 +143,25 @@ public final class Weights implements TensorSource, AutoCloseable {
 	/** The tensor as float32, after checking its shape. */
 	@Override
 	public float[] floats(String name, long... expectedShape) {
+		checkShape(name, expectedShape);
+		consumed.add(name);
+		return reader(name).floats(storedNameByName.get(name));
+	}
+
+	private void checkShape(String name, long... expectedShape) {
 		TensorInfo info = info(name);
 		if (!Arrays.equals(info.shape(), expectedShape)) {
 			throw new CheckpointException("tensor " + name + ": expected shape " + Arrays.toString(expectedShape)
 					+ ", found " + Arrays.toString(info.shape()) + " in " + fileByName.get(name).getFileName());
 		}
+	}
+
+	/** The tensor as IEEE half precision, narrowed element by element from its stored type, after checking its shape. */
+	@Override
+	public ByteBuffer halfs(String name, long... expectedShape) {
+		checkShape(name, expectedShape);
 		consumed.add(name);
-		return reader(name).floats(storedNameByName.get(name));
+		return reader(name).halfs(storedNameByName.get(name));
 	}
 
 	/** The tensor as a float32 NDArray on {@code manager}, after checking its shape. */

@@ -8,6 +8,8 @@ import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.model.TorchDtype;
+
 /**
  * A run's memory plan: the estimate against a worker's budget and, when it does not fit, the cheapest change that
  * does. Changes are tried in order, each alone on the run's settings, and the first that fits is named:
@@ -48,7 +50,7 @@ public record MemoryPlan(MemoryEstimate estimate, MemoryBudget budget, long requ
 			text.append("; with ").append(suggestion.change()).append(" about ").append(ByteSize.format(suggestion.required()));
 		}
 		else if (!fits) {
-			text.append("; no change of lora_r, per_device_train_batch_size, max_completion_length, freeze_vision, beta "
+			text.append("; no change of lora_r, torch_dtype, per_device_train_batch_size, max_completion_length, freeze_vision, beta "
 					+ "or gradient_accumulation_steps fits: the run needs a worker with more memory");
 		}
 		return text.toString();
@@ -98,6 +100,10 @@ public record MemoryPlan(MemoryEstimate estimate, MemoryBudget budget, long requ
 		}
 		if (run.trains() && run.accumulation() > 1) {
 			out.add(Map.of("gradient_accumulation_steps", 1));
+		}
+		// last: it changes the numbers a run computes with (slightly), which none of the others does
+		if (run.trains() && run.torchDtype() == TorchDtype.FLOAT32) {
+			out.add(run.lora() ? Map.of("torch_dtype", "float16") : Map.of("lora_r", 16, "torch_dtype", "float16"));
 		}
 		return out;
 	}

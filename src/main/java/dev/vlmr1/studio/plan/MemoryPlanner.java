@@ -4,13 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.vlmr1.studio.model.TextConfig;
+import dev.vlmr1.studio.model.TorchDtype;
 import dev.vlmr1.studio.model.VisionConfig;
 
 /**
  * Estimates a run's peak tensor memory from the model's shape and the run's hyperparameters, following what the
  * trainers hold (train/GrpoTrainer, SftTrainer, RolloutCollector):
  * <ul>
- * <li>weights (FP32 as the worker loads them), a second copy for the KL reference when β &gt; 0 in full
+ * <li>weights (FP32, or with {@code torch_dtype float16} the frozen base's matrices at 2 bytes), a second copy for the KL reference when β &gt; 0 in full
  * fine-tuning (with LoRA the reference is the base with the adapters off: no copy);</li>
  * <li>gradients of the trainable parameters (all, all but the vision tower with {@code freeze_vision}, or the LoRA
  * adapters: r·(in + out) per adapted linear) and AdamW's two FP32 moments per trainable parameter;</li>
@@ -39,7 +40,7 @@ public final class MemoryPlanner {
 				: run.lora() ? model.loraParameters(run.loraRank())
 						: run.freezeVision() ? parameters - model.visionParameters() : parameters;
 		List<MemoryEstimate.Part> persistent = new ArrayList<>();
-		persistent.add(part("weights", parameters * FLOAT, parameters + " parameters in FP32"));
+		persistent.add(weights(model, run));
 		if (run.trains() && run.lora()) {
 			persistent.add(part("adapters", trainable * FLOAT, "LoRA r=" + run.loraRank() + ": " + trainable
 					+ " parameters on q, k, v, o, gate, up, down"));
@@ -78,6 +79,21 @@ public final class MemoryPlanner {
 		boolean rolloutPeak = run.kind().equals("grpo") && rolloutBytes > trainingBytes;
 		return new MemoryEstimate(rolloutPeak ? rollout : training, rolloutPeak ? "rollout" : "training", parameters,
 				trainable, sequence, imageTokens);
+	}
+
+	/**
+	 * The base's weights by dtype: float32, or with {@code torch_dtype float16} the matrices at 2 bytes and the vectors
+	 * (norms, biases) at 4, as the worker loads them.
+	 */
+	private static MemoryEstimate.Part weights(ModelShape model, RunShape run) {
+		long parameters = model.parameters();
+		if (run.torchDtype() == TorchDtype.FLOAT32) {
+			return part("weights", parameters * FLOAT, parameters + " parameters in FP32");
+		}
+		long vectors = model.vectorParameters();
+		long matrices = parameters - vectors;
+		return part("weights", matrices * run.torchDtype().bytes() + vectors * FLOAT, parameters + " parameters: "
+				+ matrices + " in matrices in FP16, " + vectors + " in norms and biases in FP32");
 	}
 
 	private static long sum(List<MemoryEstimate.Part> parts) {
@@ -156,7 +172,9 @@ public final class MemoryPlanner {
 			long outs = q + 2 * kv + c + 2 * i + c;
 			long ins = 4 * c + 2 * c + i;
 			long perLayer = b * s * (7L * run.loraRank() + 3 * outs + (run.loraDropout() > 0 ? ins : 0));
-			return FLOAT * t.numLayers() * perLayer;
+			// a float16 base's products keep a half-precision copy of each input for the backward (model/HalfLinear)
+			long halfInputs = run.torchDtype() == TorchDtype.FLOAT16 ? b * s * (3 * c + q + 2 * c + i) / 2 : 0;
+			return FLOAT * t.numLayers() * (perLayer + halfInputs);
 		}
 
 		/** The backward pass's transient gradients: about two layers' activations and the logits' gradient. */

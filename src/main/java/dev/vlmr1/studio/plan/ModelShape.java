@@ -60,6 +60,26 @@ public record ModelShape(QwenVlConfig config, long processorMaxPixels) {
 	}
 
 	/**
+	 * The parameters that are vectors: norm weights and biases (the vision tower's LayerNorm biases included). They
+	 * stay float32 in a half-precision base; every other parameter is a matrix (or the patch embedding's kernel).
+	 */
+	public long vectorParameters() {
+		TextConfig t = text();
+		long c = t.hiddenSize();
+		long q = (long) t.numHeads() * t.headDim();
+		long kv = (long) t.numKeyValueHeads() * t.headDim();
+		long text = t.numLayers() * (2 * c + q + 2 * kv) + c;
+		VisionConfig v = vision();
+		long w = v.width();
+		boolean qwen25 = v.modelType() == ModelType.QWEN2_5_VL;
+		long norm = qwen25 ? w : 2 * w;
+		long mlpBiases = qwen25 ? 2L * v.intermediateSize() + w : v.intermediateSize() + w;
+		long block = 2 * norm + 3 * w + w + mlpBiases;
+		long merged = w * v.spatialMergeSize() * v.spatialMergeSize();
+		return text + v.depth() * block + norm + merged + v.outHiddenSize();
+	}
+
+	/**
 	 * LoRA parameters of rank {@code r} on the decoder's q, k, v, o, gate, up and down projections: r·(in + out)
 	 * per adapted linear.
 	 */

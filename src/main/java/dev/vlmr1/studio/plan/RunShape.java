@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.vlmr1.studio.model.TorchDtype;
+
 /**
  * The hyperparameters of a run that decide its memory, read from the run's hyperparameter map (GRPO.md names,
  * defaults filled in).
@@ -20,14 +22,15 @@ import java.util.Map;
  * @param loraDropout {@code lora_dropout}
  * @param freezeVision no gradient into the vision tower
  * @param iterations μ: with more than one, the old policy's log-probs are kept per micro-batch
+ * @param torchDtype {@code torch_dtype}: the precision of the base's matrices (norms and biases are float32)
  */
 public record RunShape(String kind, int rows, int accumulation, int promptLength, int completionLength, long maxPixels,
-		double beta, int loraRank, double loraDropout, boolean freezeVision, int iterations) {
+		double beta, int loraRank, double loraDropout, boolean freezeVision, int iterations, TorchDtype torchDtype) {
 
 	/** The hyperparameters the plan reads; any other setting does not change a run's memory. */
 	public static final List<String> READS = List.of("per_device_train_batch_size", "gradient_accumulation_steps",
 			"num_generations", "max_prompt_length", "max_completion_length", "max_pixels", "beta", "lora_r",
-			"lora_dropout", "freeze_vision", "num_iterations", "eval_batch_size");
+			"lora_dropout", "freeze_vision", "num_iterations", "eval_batch_size", "torch_dtype");
 
 	public static RunShape of(String kind, Map<String, ?> hp) {
 		String k = kind.toLowerCase(Locale.ROOT);
@@ -36,7 +39,8 @@ public record RunShape(String kind, int rows, int accumulation, int promptLength
 				eval ? 1 : integer(hp, "gradient_accumulation_steps", 1), integer(hp, "max_prompt_length", 1024),
 				integer(hp, "max_completion_length", 256), (long) number(hp, "max_pixels", 0),
 				k.equals("grpo") ? number(hp, "beta", 0.04) : 0, integer(hp, "lora_r", 0), number(hp, "lora_dropout", 0),
-				hp.get("freeze_vision") instanceof Boolean b && b, k.equals("grpo") ? integer(hp, "num_iterations", 1) : 1);
+				hp.get("freeze_vision") instanceof Boolean b && b, k.equals("grpo") ? integer(hp, "num_iterations", 1) : 1,
+				"float16".equals(hp.get("torch_dtype")) ? TorchDtype.FLOAT16 : TorchDtype.FLOAT32);
 	}
 
 	public boolean trains() {

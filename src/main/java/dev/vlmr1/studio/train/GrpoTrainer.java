@@ -72,6 +72,7 @@ public final class GrpoTrainer implements AutoCloseable {
 			throw new IllegalArgumentException("β = " + config.beta() + " needs a reference model");
 		}
 		setup.policy().prepareLora(config.lora(), config.seed());
+		setup.policy().requireDtype(config.torchDtype());
 		this.setup = setup;
 		this.config = config;
 		this.chat = new ChatTemplate(setup.tokenizer());

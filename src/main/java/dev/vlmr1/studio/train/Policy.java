@@ -16,6 +16,7 @@ import dev.vlmr1.studio.model.ModelOutput;
 import dev.vlmr1.studio.model.QwenVlConfig;
 import dev.vlmr1.studio.model.QwenVlModel;
 import dev.vlmr1.studio.model.RunDevice;
+import dev.vlmr1.studio.model.TorchDtype;
 import dev.vlmr1.studio.model.lora.LoraAdapters;
 import dev.vlmr1.studio.model.lora.LoraConfig;
 
@@ -59,6 +60,19 @@ public final class Policy implements AutoCloseable {
 		return new Policy(QwenVlModel.load(dir, device));
 	}
 
+	/**
+	 * As {@link #load(Path)}, with the base's matrices in {@code dtype}: float16 is a frozen base for LoRA, whose
+	 * adapters stay float32.
+	 */
+	public static Policy load(Path dir, TorchDtype dtype) {
+		return load(dir, RunDevice.configured(), dtype);
+	}
+
+	/** As {@link #load(Path, TorchDtype)}, onto the run's device. */
+	public static Policy load(Path dir, Device device, TorchDtype dtype) {
+		return new Policy(QwenVlModel.load(dir, device, dtype));
+	}
+
 	/** Loads {@code base} with the PEFT adapter in {@code adapterDir} attached (a LoRA run resuming). */
 	public static Policy load(Path base, Path adapterDir) {
 		return load(base, adapterDir, RunDevice.configured());
@@ -67,6 +81,22 @@ public final class Policy implements AutoCloseable {
 	/** As {@link #load(Path, Path)}, onto {@code device}. */
 	public static Policy load(Path base, Path adapterDir, Device device) {
 		return new Policy(QwenVlModel.loadWithAdapter(base, adapterDir, device));
+	}
+
+	/**
+	 * Checks that the policy was loaded for a run's {@code torch_dtype} and, for a half-precision base, that only
+	 * adapters train, so a setting the run accepted is what the trainer does.
+	 * @throws IllegalArgumentException when the policy's base precision differs from the run's, or a float16 base
+	 * would be trained without adapters
+	 */
+	void requireDtype(TorchDtype dtype) {
+		if (model.torchDtype() != dtype) {
+			throw new IllegalArgumentException("the run asks for torch_dtype " + dtype.id() + " but the policy's base was "
+					+ "loaded in " + model.torchDtype().id());
+		}
+		if (dtype != TorchDtype.FLOAT32 && model.lora() == null) {
+			throw new IllegalArgumentException("a " + dtype.id() + " base is frozen: it needs LoRA adapters to train");
+		}
 	}
 
 	/** A full forward pass; temporaries live on the inputs' manager. */

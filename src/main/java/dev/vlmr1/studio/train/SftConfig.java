@@ -2,6 +2,7 @@ package dev.vlmr1.studio.train;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.model.TorchDtype;
 import dev.vlmr1.studio.model.lora.LoraConfig;
 
 /**
@@ -12,11 +13,12 @@ import dev.vlmr1.studio.model.lora.LoraConfig;
  * @param maxSteps optimiser steps; ≤ 0 means {@code numTrainEpochs} passes over the data
  * @param promptTemplate the user turn, {@code {question}} replaced by the sample's question
  * @param lora LoRA adapters to train instead of the whole model, or null for full fine-tuning
+ * @param torchDtype the precision of the frozen base's weights; float16 needs {@code lora} (a frozen base)
  */
 public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, int warmupSteps, double warmupRatio,
 		double weightDecay, double maxGradNorm, int perDeviceTrainBatchSize, int gradientAccumulationSteps,
 		int numTrainEpochs, int maxSteps, boolean freezeVision, long seed, int saveSteps, String promptTemplate,
-		@Nullable LoraConfig lora) {
+		@Nullable LoraConfig lora, TorchDtype torchDtype) {
 
 	public SftConfig {
 		if (perDeviceTrainBatchSize < 1 || gradientAccumulationSteps < 1 || saveSteps < 0
@@ -25,6 +27,30 @@ public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, in
 		}
 		if (!promptTemplate.contains("{question}")) {
 			throw new IllegalArgumentException("the prompt template has no {question} placeholder");
+		}
+		requireFrozenBase(torchDtype, lora);
+	}
+
+	/** Base weights in float32. */
+	public SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, int warmupSteps, double warmupRatio,
+			double weightDecay, double maxGradNorm, int perDeviceTrainBatchSize, int gradientAccumulationSteps,
+			int numTrainEpochs, int maxSteps, boolean freezeVision, long seed, int saveSteps, String promptTemplate,
+			@Nullable LoraConfig lora) {
+		this(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm, perDeviceTrainBatchSize,
+				gradientAccumulationSteps, numTrainEpochs, maxSteps, freezeVision, seed, saveSteps, promptTemplate, lora,
+				TorchDtype.FLOAT32);
+	}
+
+	/**
+	 * Half-precision weights can only be frozen: AdamW on float16 parameters would round most updates away (and an
+	 * update of 1e-6 is below half precision's resolution of any weight above 0.002).
+	 * @throws IllegalArgumentException for float16 without LoRA adapters
+	 */
+	static void requireFrozenBase(TorchDtype torchDtype, @Nullable LoraConfig lora) {
+		if (torchDtype != TorchDtype.FLOAT32 && lora == null) {
+			throw new IllegalArgumentException("torch_dtype " + torchDtype.id()
+					+ " holds the base model's weights frozen in half precision, so it needs LoRA (lora_r > 0): "
+					+ "full fine-tuning trains float32 weights");
 		}
 	}
 
@@ -44,14 +70,21 @@ public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, in
 	public SftConfig withSteps(int steps, double learningRate) {
 		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
 				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, steps, freezeVision, seed, saveSteps,
-				promptTemplate, lora);
+				promptTemplate, lora, torchDtype);
 	}
 
 	/** The same settings training LoRA adapters (or the whole model when null). */
 	public SftConfig withLora(@Nullable LoraConfig adapters) {
 		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
 				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, freezeVision, seed, saveSteps,
-				promptTemplate, adapters);
+				promptTemplate, adapters, torchDtype);
+	}
+
+	/** The same settings with the base's weights held in {@code dtype}. */
+	public SftConfig withTorchDtype(TorchDtype dtype) {
+		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
+				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, freezeVision, seed, saveSteps,
+				promptTemplate, lora, dtype);
 	}
 
 	public int samplesPerStep() {

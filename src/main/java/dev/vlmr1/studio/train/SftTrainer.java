@@ -51,6 +51,7 @@ public final class SftTrainer implements AutoCloseable {
 	/** @throws IllegalArgumentException when the policy's adapters disagree with {@code config.lora()} */
 	public SftTrainer(Setup setup, SftConfig config) {
 		setup.policy().prepareLora(config.lora(), config.seed());
+		setup.policy().requireDtype(config.torchDtype());
 		this.setup = setup;
 		this.config = config;
 		this.chat = new ChatTemplate(setup.tokenizer());

@@ -59,7 +59,8 @@ public final class TrainCommand {
 		List<TrainingSample> samples = JsonlTrainingData.read(o.path("--data"), o.path("--images"));
 		MetricSink printer = everyLoggingStep(TrainingSpec.loggingSteps(settings),
 				(m) -> System.out.println(progress(m)));
-		try (QwenTokenizer tokenizer = QwenTokenizer.load(model); Policy policy = Policy.load(resumeDir(out, model))) {
+		try (QwenTokenizer tokenizer = QwenTokenizer.load(model);
+				Policy policy = Policy.load(resumeDir(out, model), TrainingSpec.torchDtype(settings))) {
 			ImageProcessor images = TrainingSpec.images(model, settings);
 			var latest = TrainerCheckpoint.latest(out);
 			if (kind == RunKind.SFT) {

@@ -9,6 +9,7 @@ import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.model.TorchDtype;
 import dev.vlmr1.studio.model.image.ImageProcessor;
 import dev.vlmr1.studio.model.image.PreprocessorConfig;
 import dev.vlmr1.studio.model.lora.LoraConfig;
@@ -104,9 +105,10 @@ public final class TrainingSpec {
 					+ "empty = the checkpoint's preprocessor_config (Qwen2-VL: 3136)"),
 			integer("max_pixels", null, 1, MAX_PIXELS, "largest image area fed to the model (smart_resize); "
 					+ "empty = the checkpoint's preprocessor_config (Qwen2-VL: 12845056)"),
-			// TODO wired by halfbase branch: readBy(GRPO, SFT), read in grpo()/sft(), cross-check needs lora_r > 0
-			choice("torch_dtype", "float32", List.of("float32", "float16"),
-					"weights' floating-point type (float16 needs lora_r > 0); only float32 so far").notReadYet(),
+			choice("torch_dtype", "float32", List.of("float32", "float16", "bfloat16"),
+					"precision of the frozen base model's weights: float16 halves their memory and needs LoRA "
+							+ "(lora_r > 0); bfloat16 is refused (DJL 0.36 aborts the JVM on it)")
+				.readBy(GRPO, SFT),
 			// TODO wired by gradckpt branch: readBy(GRPO, SFT), read in grpo()/sft()
 			bool("gradient_checkpointing", false, "recompute activations in the backward pass; not available yet")
 				.notReadYet());
@@ -236,6 +238,13 @@ public final class TrainingSpec {
 				}
 			}
 		}
+		if (v.text("torch_dtype").equals("bfloat16")) {
+			found.add(new Problem("torch_dtype", TorchDtype.BFLOAT16_REFUSED));
+		}
+		if (v.text("torch_dtype").equals("float16") && v.integer("lora_r") == 0) {
+			found.add(new Problem("torch_dtype", "float16 holds the base model's weights frozen in half precision, so it "
+					+ "needs LoRA (lora_r > 0); full fine-tuning trains float32 weights"));
+		}
 		if (v.optional("min_pixels") != null && v.optional("max_pixels") != null
 				&& v.integer("min_pixels") > v.integer("max_pixels")) {
 			found.add(new Problem("min_pixels", "must be ≤ max_pixels (" + v.raw("max_pixels") + ")"));
@@ -292,6 +301,7 @@ public final class TrainingSpec {
 			.saveSteps(v.integer("save_steps"))
 			.promptTemplate(promptTemplate)
 			.lora(lora(values))
+			.torchDtype(torchDtype(values))
 			.build();
 	}
 
@@ -302,7 +312,12 @@ public final class TrainingSpec {
 				v.integer("warmup_steps"), v.number("warmup_ratio"), v.number("weight_decay"), v.number("max_grad_norm"),
 				v.integer("per_device_train_batch_size"), v.integer("gradient_accumulation_steps"), v.epochs(),
 				Math.max(0, v.integer("max_steps")), v.flag("freeze_vision"), v.integer("seed"), v.integer("save_steps"),
-				promptTemplate, lora(values));
+				promptTemplate, lora(values), torchDtype(values));
+	}
+
+	/** {@code torch_dtype}: the precision the frozen base's weights are loaded in. */
+	public static TorchDtype torchDtype(Map<String, ?> values) {
+		return TorchDtype.parse(new Values(values).text("torch_dtype"));
 	}
 
 	/** LoRA adapters when {@code lora_r} &gt; 0, else null: full fine-tuning. */

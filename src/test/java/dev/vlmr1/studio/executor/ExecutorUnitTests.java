@@ -11,6 +11,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vlmr1.studio.model.TorchDtype;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -171,6 +173,22 @@ class ExecutorUnitTests {
 		assertThatThrownBy(() -> TrainerConfigs.sft(Map.of("lora_r", 4, "lora_target_modules", "everything"), "{question}"))
 			.isInstanceOf(TrainingFailure.class)
 			.hasMessageContaining("everything");
+	}
+
+	@Test
+	void torchDtypeReachesBothTrainersAndAHalfBaseWithoutLoraFailsSetup() {
+		Map<String, Object> half = Map.of("lora_r", 8, "torch_dtype", "float16", "num_generations", 2,
+				"per_device_train_batch_size", 2);
+		assertThat(TrainerConfigs.grpo(half, "{question}").torchDtype()).isEqualTo(TorchDtype.FLOAT16);
+		assertThat(TrainerConfigs.sft(half, "{question}").torchDtype()).isEqualTo(TorchDtype.FLOAT16);
+		assertThat(TrainerConfigs.grpo(Map.of("num_generations", 2, "per_device_train_batch_size", 2), "{question}")
+			.torchDtype()).isEqualTo(TorchDtype.FLOAT32);
+		assertThatThrownBy(() -> TrainerConfigs.sft(Map.of("torch_dtype", "float16"), "{question}"))
+			.isInstanceOf(TrainingFailure.class)
+			.hasMessageContaining("needs LoRA");
+		assertThatThrownBy(() -> TrainerConfigs.sft(Map.of("lora_r", 8, "torch_dtype", "bfloat16"), "{question}"))
+			.isInstanceOf(TrainingFailure.class)
+			.hasMessageContaining("aborts the whole JVM");
 	}
 
 }

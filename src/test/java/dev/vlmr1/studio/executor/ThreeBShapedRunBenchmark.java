@@ -45,7 +45,8 @@ import static dev.vlmr1.studio.executor.StudioHttp.map;
  *
  * <p>Run twice (the first writes the checkpoint, the second trains in a fresh process):
  * {@code java -Xmx6g -DwriteOnly=true -cp target/test-classes:target/classes:<deps> dev.vlmr1.studio.executor.ThreeBShapedRunBenchmark DIR},
- * then the same without {@code -DwriteOnly}.
+ * then the same without {@code -DwriteOnly}. Add {@code -DtorchDtype=float16} to the second to train on a frozen
+ * half-precision base (run setting {@code torch_dtype}).
  */
 public final class ThreeBShapedRunBenchmark {
 
@@ -105,6 +106,11 @@ public final class ThreeBShapedRunBenchmark {
 		Map<String, Object> hyperparameters = map("max_steps", 2, "num_generations", 2, "per_device_train_batch_size", 2,
 				"gradient_accumulation_steps", 1, "max_completion_length", 48, "max_prompt_length", 256, "lora_r", 16,
 				"lora_alpha", 32, "learning_rate", 1e-4, "save_steps", 2, "max_pixels", 112 * 112);
+		// -DtorchDtype=float16: the frozen base in half precision (LoRA adapters stay float32)
+		String torchDtype = System.getProperty("torchDtype");
+		if (torchDtype != null) {
+			hyperparameters.put("torch_dtype", torchDtype);
+		}
 		var estimate = http.post("/api/runs/plan", map("type", "grpo", "modelId", modelId, "hyperparameters",
 				hyperparameters));
 		var created = http.post("/api/runs", map("type", "grpo", "modelId", modelId, "datasetIds",

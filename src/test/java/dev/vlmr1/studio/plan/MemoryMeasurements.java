@@ -61,6 +61,9 @@ final class MemoryMeasurements {
 
 	private final Path dir;
 
+	/** Milliseconds per step after the first in the last measured run (NaN with fewer than two steps). */
+	double lastStepMillis = Double.NaN;
+
 	MemoryMeasurements(Path dir) throws IOException {
 		this.dir = dir;
 		ObjectMapper json = new ObjectMapper();
@@ -137,6 +140,15 @@ final class MemoryMeasurements {
 		if (run.get("freeze_vision") instanceof Boolean frozen && frozen) {
 			cmd.addAll(List.of("--freeze-vision", "true"));
 		}
+		if (run.get("lora_r") instanceof Integer r && r > 0) {
+			cmd.addAll(List.of("--lora-r", String.valueOf(r), "--lora-dropout", "0"));
+		}
+		if (run.get("torch_dtype") instanceof String dtype) {
+			cmd.addAll(List.of("--torch-dtype", dtype));
+		}
+		if (run.get("max_steps") instanceof Integer steps) {
+			cmd.set(cmd.indexOf("--max-steps") + 1, String.valueOf(steps));
+		}
 		ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
 		builder.environment().put("DJL_OFFLINE", "true");
 		builder.environment().put("OPT_OUT_TRACKING", "true");
@@ -145,6 +157,8 @@ final class MemoryMeasurements {
 		assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
 		assertThat(process.exitValue()).as(output).isZero();
 		String line = output.lines().filter((l) -> l.startsWith(PeakMemoryProbe.PEAK)).findFirst().orElseThrow();
+		output.lines().filter((l) -> l.startsWith(PeakMemoryProbe.STEP_MS)).forEach((l) -> lastStepMillis =
+				Double.parseDouble(l.substring(PeakMemoryProbe.STEP_MS.length())));
 		return Long.parseLong(line.substring(PeakMemoryProbe.PEAK.length()));
 	}
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import dev.vlmr1.studio.model.NewModel;
 import dev.vlmr1.studio.model.QwenVlConfig;
 import dev.vlmr1.studio.model.QwenVlModel;
+import dev.vlmr1.studio.model.TorchDtype;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -108,6 +109,39 @@ class MemoryPlanTests {
 		assertThat(part(lora, "optimizer")).isEqualTo(8 * adapters);
 		assertThat(lora.parts()).extracting(MemoryEstimate.Part::name).doesNotContain("reference");
 		assertThat(persistent(lora)).isLessThan(persistent(full) / 4);
+	}
+
+	@Test
+	void aFloat16BaseCountsItsMatricesAtTwoBytesAndItsNormsAndBiasesAtFour() throws Exception {
+		for (Path fixture : new Path[] { TINY, QWEN2_TINY }) {
+			try (QwenVlModel model = QwenVlModel.load(fixture, ai.djl.Device.cpu(), TorchDtype.FLOAT16)) {
+				long bytes = model.parameters().all().values().stream()
+					.mapToLong((p) -> p.size() * p.getDataType().getNumOfBytes())
+					.sum();
+				MemoryEstimate half = MemoryPlanner.estimate(ModelShape.load(fixture),
+						RunShape.of("grpo", shortRun("lora_r", 8, "torch_dtype", "float16")));
+				assertThat(part(half, "weights")).as(fixture + ": the bytes the loader allocates").isEqualTo(bytes);
+			}
+		}
+		ModelShape shape = qwen3b();
+		long full = part(MemoryPlanner.estimate(shape, RunShape.of("grpo", shortRun("lora_r", 16))), "weights");
+		MemoryEstimate half = MemoryPlanner.estimate(shape, RunShape.of("grpo", shortRun("lora_r", 16, "torch_dtype",
+				"float16")));
+		assertThat(full).isEqualTo(4 * shape.parameters());
+		assertThat(part(half, "weights")).isEqualTo(2 * shape.parameters() + 2 * shape.vectorParameters());
+		assertThat(half.parts().get(0).detail()).contains("FP16");
+		assertThat(part(half, "gradients")).as("adapters stay FP32").isEqualTo(4 * shape.loraParameters(16));
+	}
+
+	@Test
+	void aLoraRunThatDoesNotFitIsOfferedAFloat16BaseWhenNothingElseFits() throws Exception {
+		ModelShape shape = qwen3b();
+		Map<String, Object> run = shortRun("lora_r", 16, "per_device_train_batch_size", 2, "max_completion_length", 8);
+		long needed = MemoryPlan.of(shape, "grpo", run, MemoryBudget.gpu(1024 * ByteSize.GIB)).required();
+		MemoryPlan plan = MemoryPlan.of(shape, "grpo", run, MemoryBudget.gpu(needed - 3 * ByteSize.GIB));
+		assertThat(plan.fits()).isFalse();
+		assertThat(plan.suggestion().change()).endsWith("torch_dtype=float16");
+		assertThat(plan.suggestion().required()).isLessThan(needed - 3 * ByteSize.GIB);
 	}
 
 	@Test

@@ -17,11 +17,29 @@ public final class PeakMemoryProbe {
 
 	static final String PEAK = "peak-rss-bytes=";
 
+	static final String STEP_MS = "mean-step-ms-after-first=";
+
 	private PeakMemoryProbe() {
 	}
 
 	public static void main(String[] args) throws IOException {
+		// the trainer prints one progress line per step: their times give the step time, the first (warm-up) left out
+		java.util.List<Long> stepEnds = new java.util.ArrayList<>();
+		java.io.PrintStream out = System.out;
+		System.setOut(new java.io.PrintStream(out, true) {
+			@Override
+			public void println(String line) {
+				if (line != null && line.startsWith("[")) {
+					stepEnds.add(System.nanoTime());
+				}
+				super.println(line);
+			}
+		});
 		int code = TrainCommand.run(args, RewardScorers::fromJson);
+		if (stepEnds.size() >= 2) {
+			double millis = (stepEnds.get(stepEnds.size() - 1) - stepEnds.get(0)) / 1e6 / (stepEnds.size() - 1);
+			System.out.println(STEP_MS + millis);
+		}
 		System.out.println(PEAK + peakResidentBytes());
 		System.out.flush();
 		System.exit(code);
@@ -29,13 +47,22 @@ public final class PeakMemoryProbe {
 
 	/** {@code VmHWM}: the most resident memory this process had at any time. */
 	static long peakResidentBytes() throws IOException {
+		return status("VmHWM:");
+	}
+
+	/** {@code VmRSS}: the resident memory now. */
+	static long residentBytes() throws IOException {
+		return status("VmRSS:");
+	}
+
+	private static long status(String field) throws IOException {
 		return Files.readAllLines(Path.of("/proc/self/status"))
 			.stream()
-			.filter((l) -> l.startsWith("VmHWM:"))
-			.map((l) -> Arrays.stream(l.substring(6).trim().split("\\s+")).findFirst().orElseThrow())
+			.filter((l) -> l.startsWith(field))
+			.map((l) -> Arrays.stream(l.substring(field.length()).trim().split("\\s+")).findFirst().orElseThrow())
 			.mapToLong((kb) -> Long.parseLong(kb) * 1024)
 			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("no VmHWM in /proc/self/status"));
+			.orElseThrow(() -> new IllegalStateException("no " + field + " in /proc/self/status"));
 	}
 
 }

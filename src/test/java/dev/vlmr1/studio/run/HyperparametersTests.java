@@ -82,6 +82,24 @@ class HyperparametersTests {
 	}
 
 	@Test
+	void torchDtypeIsFloat32UnlessAFrozenLoraBaseAsksForFloat16AndBfloat16IsRefusedWithItsReason() {
+		List<FieldError> errors = new ArrayList<>();
+		assertThat(Hyperparameters.validate(RunType.GRPO, Map.of(), errors)).containsEntry("torch_dtype", "float32");
+		assertThat(Hyperparameters.validate(RunType.SFT, Map.of("lora_r", 8, "torch_dtype", "float16"), errors))
+			.containsEntry("torch_dtype", "float16");
+		assertThat(errors).isEmpty();
+		Hyperparameters.validate(RunType.GRPO, Map.of("torch_dtype", "float16"), errors);
+		assertThat(errors).extracting(FieldError::field).containsExactly("hyperparameters.torch_dtype");
+		assertThat(errors.get(0).message()).contains("needs LoRA (lora_r > 0)");
+		errors.clear();
+		Hyperparameters.validate(RunType.GRPO, Map.of("lora_r", 8, "torch_dtype", "bfloat16"), errors);
+		assertThat(errors).extracting(FieldError::message).containsExactly(dev.vlmr1.studio.model.TorchDtype.BFLOAT16_REFUSED);
+		errors.clear();
+		Hyperparameters.validate(RunType.GRPO, Map.of("lora_r", 8, "torch_dtype", "int8"), errors);
+		assertThat(errors).extracting(FieldError::field).containsExactly("hyperparameters.torch_dtype");
+	}
+
+	@Test
 	void crossFieldRules() {
 		List<FieldError> errors = new ArrayList<>();
 		Hyperparameters.validate(RunType.GRPO, Map.of("num_generations", 3, "per_device_train_batch_size", 4,

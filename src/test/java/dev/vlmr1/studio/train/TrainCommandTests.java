@@ -38,6 +38,31 @@ class TrainCommandTests {
 	}
 
 	@Test
+	void aLoraGrpoRunTrainsOnAFloat16BaseAndHalfPrecisionWithoutAdaptersOrInBfloat16IsRefused(@TempDir Path dir)
+			throws Exception {
+		Path data = Files.writeString(dir.resolve("a.jsonl"), JSONL);
+		Path rewards = Files.writeString(dir.resolve("rewards.json"), "[{\"function\": \"format\"}]");
+		Path out = dir.resolve("out");
+		String[] args = { "grpo", "--model", TrainFixtures.TINY.toString(), "--data", data.toString(), "--images",
+				GrpoTrainerTests.IMAGES.toString(), "--rewards", rewards.toString(), "--out", out.toString(),
+				"--max-steps", "1", "--num-generations", "2", "--max-completion-length", "4", "--lr", "1e-3",
+				"--lora-r", "4", "--torch-dtype", "float16" };
+		String printed = capture(() -> TrainCommand.run(args, (json) -> new TestRewards()));
+		assertThat(printed).contains("[1/1 100%]", "loss=", "grad_norm=").doesNotContain("NaN");
+		assertThat(out.resolve("checkpoint-1").resolve("adapter_config.json")).isRegularFile();
+
+		args[args.length - 3] = "0"; // --lora-r 0: full fine-tuning of a half-precision base
+		assertThatThrownBy(() -> TrainCommand.run(args, (json) -> new TestRewards()))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("needs LoRA (--lora-r > 0)");
+		args[args.length - 3] = "4";
+		args[args.length - 1] = "bfloat16";
+		assertThatThrownBy(() -> TrainCommand.run(args, (json) -> new TestRewards()))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("aborts the whole JVM");
+	}
+
+	@Test
 	void sftRunsOnTheSameData(@TempDir Path dir) throws Exception {
 		Path data = Files.writeString(dir.resolve("a.jsonl"), JSONL);
 		String printed = capture(() -> TrainCommand.run(new String[] { "sft", "--model", TrainFixtures.TINY.toString(),

@@ -1,13 +1,15 @@
 package dev.vlmr1.studio.model.lora;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.core.Linear;
 import org.jspecify.annotations.Nullable;
+
+import dev.vlmr1.studio.model.HalfLinear;
 
 /**
  * A linear layer ({@code nn.Linear}: y = x·Wᵀ + b, W stored [out, in] as in the checkpoint) that may carry a LoRA
  * adapter. With an active adapter the output is PEFT's {@code base(x) + lora_B(lora_A(dropout(x))) · scaling}; with
- * none, or with the adapters switched off, it is the base layer alone.
+ * none, or with the adapters switched off, it is the base layer alone. The base weight may be float16 (a frozen
+ * half-precision base, {@link HalfLinear}); the adapter and the output are float32.
  *
  * @see LoraAdapters
  */
@@ -34,8 +36,7 @@ public final class Projection {
 
 	/** (…, in) → (…, out). */
 	public NDArray forward(NDArray x) {
-		NDArray base = bias == null ? Linear.linear(x, weight).singletonOrThrow()
-				: Linear.linear(x, weight, bias).singletonOrThrow();
+		NDArray base = HalfLinear.linear(x, weight, bias);
 		LoraAdapter active = adapter;
 		return active == null ? base : active.addTo(base, x);
 	}

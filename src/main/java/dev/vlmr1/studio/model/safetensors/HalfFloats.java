@@ -4,7 +4,7 @@ package dev.vlmr1.studio.model.safetensors;
  * float → IEEE half and bfloat16 with round-to-nearest-even, as {@code torch.Tensor.to(float16/bfloat16)} does
  * (Java 17 has no {@code Float.floatToFloat16}).
  */
-final class HalfFloats {
+public final class HalfFloats {
 
 	private HalfFloats() {
 	}
@@ -19,7 +19,7 @@ final class HalfFloats {
 		return (short) ((bits + roundingBias) >>> 16);
 	}
 
-	static short toHalf(float value) {
+	public static short toHalf(float value) {
 		int bits = Float.floatToRawIntBits(value);
 		int sign = (bits >>> 16) & 0x8000;
 		int exponent = (bits >>> 23) & 0xFF;

@@ -203,6 +203,40 @@ public final class SafetensorsReader implements AutoCloseable {
 		return out;
 	}
 
+	/**
+	 * The tensor as IEEE half precision in a direct little-endian buffer (2 bytes an element), narrowed element by
+	 * element: a BF16 or F32 tensor never exists in float32 as a whole on the way (F16 is copied as it is).
+	 */
+	public ByteBuffer halfs(String name) {
+		TensorInfo info = info(name);
+		ByteBuffer bytes = bytes(name);
+		int n = Math.toIntExact(info.elementCount());
+		ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(n, 2)).order(ByteOrder.LITTLE_ENDIAN);
+		var halfs = out.asShortBuffer();
+		switch (info.dtype()) {
+			case F16 -> halfs.put(bytes.asShortBuffer());
+			case BF16 -> {
+				var shorts = bytes.asShortBuffer();
+				for (int i = 0; i < n; i++) {
+					halfs.put(i, HalfFloats.toHalf(Float.intBitsToFloat((shorts.get(i) & 0xFFFF) << 16)));
+				}
+			}
+			case F32 -> {
+				var floats = bytes.asFloatBuffer();
+				for (int i = 0; i < n; i++) {
+					halfs.put(i, HalfFloats.toHalf(floats.get(i)));
+				}
+			}
+			default -> {
+				float[] floats = floats(name);
+				for (int i = 0; i < n; i++) {
+					halfs.put(i, HalfFloats.toHalf(floats[i]));
+				}
+			}
+		}
+		return out;
+	}
+
 	/** The tensor as int64, for integer tensors (ids, masks, grids). */
 	public long[] longs(String name) {
 		TensorInfo info = info(name);

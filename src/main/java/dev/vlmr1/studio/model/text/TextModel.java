@@ -10,9 +10,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.model.HalfLinear;
 import dev.vlmr1.studio.model.Parameters;
 import dev.vlmr1.studio.model.Temporaries;
 import dev.vlmr1.studio.model.TextConfig;
@@ -67,7 +67,9 @@ public final class TextModel {
 
 	/** (B, T) int64 token ids → (B, T, C) embeddings. */
 	public NDArray embed(NDArray inputIds) {
-		return Embedding.embedding(inputIds, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+		NDArray rows = Embedding.embedding(inputIds, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+		// a float16 table is frozen, so widening its rows may cut the graph: nothing below them trains
+		return rows.getDataType() == DataType.FLOAT16 ? rows.toType(DataType.FLOAT32, false) : rows;
 	}
 
 	/**
@@ -102,7 +104,7 @@ public final class TextModel {
 
 	/** (B, T, C) → (B, T, V). */
 	public NDArray logits(NDArray hidden) {
-		return Linear.linear(hidden, lmHead).singletonOrThrow();
+		return HalfLinear.linear(hidden, lmHead, null);
 	}
 
 	/**

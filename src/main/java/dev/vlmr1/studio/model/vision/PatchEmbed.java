@@ -1,8 +1,8 @@
 package dev.vlmr1.studio.model.vision;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.core.Linear;
 
+import dev.vlmr1.studio.model.HalfLinear;
 import dev.vlmr1.studio.model.Parameters;
 import dev.vlmr1.studio.model.VisionConfig;
 
@@ -37,7 +37,7 @@ final class PatchEmbed {
 		// the other temporaries of this call rather than piling up on the parameters' manager.
 		NDArray kernel = weight.reshape(width, patchDim); // (C, 1176)
 		kernel.attach(pixelRows.getManager());
-		return Linear.linear(pixelRows, kernel).singletonOrThrow(); // (P, C)
+		return HalfLinear.linear(pixelRows, kernel, null); // (P, C)
 	}
 
 }
