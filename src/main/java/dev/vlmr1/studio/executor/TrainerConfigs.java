@@ -54,6 +54,7 @@ final class TrainerConfigs {
 				.saveSteps(integer(hp, "save_steps", 100))
 				.promptTemplate(promptTemplate)
 				.lora(lora(hp))
+				.gradientCheckpointing(flag(hp, "gradient_checkpointing"))
 				.build();
 		}
 		catch (IllegalArgumentException ex) {
@@ -68,7 +69,8 @@ final class TrainerConfigs {
 					number(hp, "warmup_ratio", 0), number(hp, "weight_decay", 0), number(hp, "max_grad_norm", 1.0),
 					integer(hp, "per_device_train_batch_size", 1), integer(hp, "gradient_accumulation_steps", 1),
 					epochs(hp), Math.max(0, integer(hp, "max_steps", 0)), flag(hp, "freeze_vision"),
-					integer(hp, "seed", 42), integer(hp, "save_steps", 100), promptTemplate, lora(hp));
+					integer(hp, "seed", 42), integer(hp, "save_steps", 100), promptTemplate, lora(hp),
+					flag(hp, "gradient_checkpointing"));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new TrainingFailure(FailureKind.SETUP, "invalid SFT configuration: " + ex.getMessage());

@@ -48,6 +48,9 @@ final class Hyperparameters {
 			bool("mask_truncated_completions", false, "drop completions without EOS from the loss"),
 			bool("skip_zero_variance_groups", false, "drop groups whose rewards are all equal"),
 			bool("freeze_vision", false, "no gradient into the vision tower"),
+			bool("gradient_checkpointing", false,
+					"keep only each decoder layer's input and recompute its activations in backward: less memory, "
+							+ "one more decoder forward per step"),
 			positive("max_grad_norm", 1.0, 1e6, "global gradient-norm clip"),
 			number("weight_decay", 0.0, 0, false, 10.0, "decoupled AdamW weight decay"),
 			choice("lr_scheduler_type", "linear", List.of("constant", "linear", "cosine"), "learning-rate schedule"),

@@ -22,6 +22,7 @@ import dev.vlmr1.studio.model.lora.LoraConfig;
  * @param promptTemplate the user turn's text, with {@code {question}} replaced by the sample's question
  * @param lora LoRA adapters to train instead of the whole model (the KL reference is then the policy with its
  * adapters off), or null for full fine-tuning
+ * @param gradientCheckpointing recompute the decoder layers' activations in backward instead of keeping them
  */
 public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, int warmupSteps, double warmupRatio,
 		double weightDecay, double adamBeta1, double adamBeta2, double adamEpsilon, double maxGradNorm, int numGenerations,
@@ -29,7 +30,7 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 		int maxCompletionLength, double temperature, int topK, double topP, double beta, double epsilon,
 		double epsilonHigh, LossType lossType, ScaleRewards scaleRewards, int numIterations,
 		boolean maskTruncatedCompletions, boolean skipZeroVarianceGroups, boolean freezeVision, long seed, int saveSteps,
-		int logRollouts, String promptTemplate, @Nullable LoraConfig lora) {
+		int logRollouts, String promptTemplate, @Nullable LoraConfig lora, boolean gradientCheckpointing) {
 
 	/** VLM-R1's default template for counting, OVD, math and other tasks. */
 	public static final String DEFAULT_TEMPLATE = "{question} First output the thinking process in <think> </think> tags "
@@ -64,7 +65,7 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 	public static GrpoConfig defaults() {
 		return new GrpoConfig(1e-6, LrSchedule.Type.LINEAR, 0, 0.0, 0.0, 0.9, 0.999, 1e-8, 1.0, 8, 8, 1, 2, 0, 256, 1.0,
 				0, 1.0, 0.04, 0.2, 0.2, LossType.GRPO, ScaleRewards.GROUP, 1, false, false, false, 42, 0, 4,
-				DEFAULT_TEMPLATE, null);
+				DEFAULT_TEMPLATE, null, false);
 	}
 
 	/** Prompts per optimiser step. */
@@ -188,6 +189,8 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 
 		private @Nullable LoraConfig lora;
 
+		private boolean gradientCheckpointing;
+
 		private Builder(GrpoConfig c) {
 			this.learningRate = c.learningRate;
 			this.lrSchedulerType = c.lrSchedulerType;
@@ -221,6 +224,7 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 			this.logRollouts = c.logRollouts;
 			this.promptTemplate = c.promptTemplate;
 			this.lora = c.lora;
+			this.gradientCheckpointing = c.gradientCheckpointing;
 		}
 
 		public Builder learningRate(double value) {
@@ -384,8 +388,14 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 			return this;
 		}
 
+		/** Recompute the decoder layers' activations in backward instead of keeping them. */
+		public Builder gradientCheckpointing(boolean value) {
+			this.gradientCheckpointing = value;
+			return this;
+		}
+
 		public GrpoConfig build() {
-			return new GrpoConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, numGenerations, perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, maxCompletionLength, temperature, topK, topP, beta, epsilon, epsilonHigh, lossType, scaleRewards, numIterations, maskTruncatedCompletions, skipZeroVarianceGroups, freezeVision, seed, saveSteps, logRollouts, promptTemplate, lora);
+			return new GrpoConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, numGenerations, perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, maxCompletionLength, temperature, topK, topP, beta, epsilon, epsilonHigh, lossType, scaleRewards, numIterations, maskTruncatedCompletions, skipZeroVarianceGroups, freezeVision, seed, saveSteps, logRollouts, promptTemplate, lora, gradientCheckpointing);
 		}
 
 	}

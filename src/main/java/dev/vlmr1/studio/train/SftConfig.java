@@ -12,11 +12,12 @@ import dev.vlmr1.studio.model.lora.LoraConfig;
  * @param maxSteps optimiser steps; ≤ 0 means {@code numTrainEpochs} passes over the data
  * @param promptTemplate the user turn, {@code {question}} replaced by the sample's question
  * @param lora LoRA adapters to train instead of the whole model, or null for full fine-tuning
+ * @param gradientCheckpointing recompute the decoder layers' activations in backward instead of keeping them
  */
 public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, int warmupSteps, double warmupRatio,
 		double weightDecay, double maxGradNorm, int perDeviceTrainBatchSize, int gradientAccumulationSteps,
 		int numTrainEpochs, int maxSteps, boolean freezeVision, long seed, int saveSteps, String promptTemplate,
-		@Nullable LoraConfig lora) {
+		@Nullable LoraConfig lora, boolean gradientCheckpointing) {
 
 	public SftConfig {
 		if (perDeviceTrainBatchSize < 1 || gradientAccumulationSteps < 1 || saveSteps < 0
@@ -26,6 +27,16 @@ public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, in
 		if (!promptTemplate.contains("{question}")) {
 			throw new IllegalArgumentException("the prompt template has no {question} placeholder");
 		}
+	}
+
+	/** Without gradient checkpointing. */
+	public SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, int warmupSteps, double warmupRatio,
+			double weightDecay, double maxGradNorm, int perDeviceTrainBatchSize, int gradientAccumulationSteps,
+			int numTrainEpochs, int maxSteps, boolean freezeVision, long seed, int saveSteps, String promptTemplate,
+			@Nullable LoraConfig lora) {
+		this(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm, perDeviceTrainBatchSize,
+				gradientAccumulationSteps, numTrainEpochs, maxSteps, freezeVision, seed, saveSteps, promptTemplate, lora,
+				false);
 	}
 
 	/** Full fine-tuning. */
@@ -44,14 +55,21 @@ public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, in
 	public SftConfig withSteps(int steps, double learningRate) {
 		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
 				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, steps, freezeVision, seed, saveSteps,
-				promptTemplate, lora);
+				promptTemplate, lora, gradientCheckpointing);
 	}
 
 	/** The same settings training LoRA adapters (or the whole model when null). */
 	public SftConfig withLora(@Nullable LoraConfig adapters) {
 		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
 				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, freezeVision, seed, saveSteps,
-				promptTemplate, adapters);
+				promptTemplate, adapters, gradientCheckpointing);
+	}
+
+	/** The same settings with the decoder layers' activations recomputed in backward (or kept, when false). */
+	public SftConfig withGradientCheckpointing(boolean on) {
+		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
+				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, freezeVision, seed, saveSteps,
+				promptTemplate, lora, on);
 	}
 
 	public int samplesPerStep() {

@@ -30,7 +30,7 @@ public final class TrainCommand {
 			"--scale-rewards", "--num-iterations", "--lr-scheduler", "--warmup-ratio", "--weight-decay",
 			"--max-grad-norm", "--seed", "--save-steps", "--freeze-vision", "--mask-truncated-completions",
 			"--skip-zero-variance-groups", "--template", "--lora-r", "--lora-alpha", "--lora-dropout",
-			"--lora-target-modules");
+			"--lora-target-modules", "--gradient-checkpointing");
 
 	private TrainCommand() {
 	}
@@ -56,7 +56,7 @@ public final class TrainCommand {
 						o.number("--weight-decay", 0), o.number("--max-grad-norm", 1.0), o.integer("--batch-size", 1),
 						o.integer("--grad-accum", 1), o.integer("--epochs", 1), o.integer("--max-steps", 0),
 						o.flag("--freeze-vision", false), o.integer("--seed", 42), o.integer("--save-steps", 0),
-						o.string("--template", "{question}"), lora(o));
+						o.string("--template", "{question}"), lora(o), o.flag("--gradient-checkpointing", false));
 				try (var trainer = new SftTrainer(new SftTrainer.Setup(policy, tokenizer, images, samples, printer, model, out),
 						config)) {
 					latest.ifPresent(trainer::resumeFrom);
@@ -106,6 +106,7 @@ public final class TrainCommand {
 			.skipZeroVarianceGroups(o.flag("--skip-zero-variance-groups", false))
 			.promptTemplate(o.string("--template", d.promptTemplate()))
 			.lora(lora(o))
+			.gradientCheckpointing(o.flag("--gradient-checkpointing", false))
 			.build();
 	}
 
