@@ -40,6 +40,8 @@ import static dev.vlmr1.studio.executor.StudioHttp.map;
  * GRPO run of two steps (G = 2, at most 48 new tokens: the REC answer takes about 40 with the synthetic tokenizer, and a shorter budget is refused before the run is queued) in a local worker process. Prints the worker's peak resident memory
  * (VmHWM, sampled from {@code /proc}) against the memory plan's estimate, and the time of each phase.
  *
+ * <p>{@code -DgradientCheckpointing=true} runs it with the {@code gradient_checkpointing} hyperparameter.
+ *
  * <p>Needs about 16 GiB free memory and 8 GB of disk. The tokenizer is the synthetic one (its ids fit the real
  * vocabulary); the weights are random, so the completions are noise: this measures size, not quality.
  *
@@ -105,6 +107,11 @@ public final class ThreeBShapedRunBenchmark {
 		Map<String, Object> hyperparameters = map("max_steps", 2, "num_generations", 2, "per_device_train_batch_size", 2,
 				"gradient_accumulation_steps", 1, "max_completion_length", 48, "max_prompt_length", 256, "lora_r", 16,
 				"lora_alpha", 32, "learning_rate", 1e-4, "save_steps", 2, "max_pixels", 112 * 112);
+		// -DgradientCheckpointing=true: the decoder layers' activations are recomputed in backward
+		if (Boolean.getBoolean("gradientCheckpointing")) {
+			hyperparameters = new java.util.LinkedHashMap<>(hyperparameters);
+			hyperparameters.put("gradient_checkpointing", true);
+		}
 		var estimate = http.post("/api/runs/plan", map("type", "grpo", "modelId", modelId, "hyperparameters",
 				hyperparameters));
 		var created = http.post("/api/runs", map("type", "grpo", "modelId", modelId, "datasetIds",
