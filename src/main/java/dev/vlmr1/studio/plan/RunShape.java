@@ -20,14 +20,16 @@ import java.util.Map;
  * @param loraDropout {@code lora_dropout}
  * @param freezeVision no gradient into the vision tower
  * @param iterations μ: with more than one, the old policy's log-probs are kept per micro-batch
+ * @param gradientCheckpointing the policy's forward keeps only the decoder layers' inputs
  */
 public record RunShape(String kind, int rows, int accumulation, int promptLength, int completionLength, long maxPixels,
-		double beta, int loraRank, double loraDropout, boolean freezeVision, int iterations) {
+		double beta, int loraRank, double loraDropout, boolean freezeVision, int iterations,
+		boolean gradientCheckpointing) {
 
 	/** The hyperparameters the plan reads; any other setting does not change a run's memory. */
 	public static final List<String> READS = List.of("per_device_train_batch_size", "gradient_accumulation_steps",
 			"num_generations", "max_prompt_length", "max_completion_length", "max_pixels", "beta", "lora_r",
-			"lora_dropout", "freeze_vision", "num_iterations", "eval_batch_size");
+			"lora_dropout", "freeze_vision", "num_iterations", "eval_batch_size", "gradient_checkpointing");
 
 	public static RunShape of(String kind, Map<String, ?> hp) {
 		String k = kind.toLowerCase(Locale.ROOT);
@@ -36,7 +38,8 @@ public record RunShape(String kind, int rows, int accumulation, int promptLength
 				eval ? 1 : integer(hp, "gradient_accumulation_steps", 1), integer(hp, "max_prompt_length", 1024),
 				integer(hp, "max_completion_length", 256), (long) number(hp, "max_pixels", 12845056),
 				k.equals("grpo") ? number(hp, "beta", 0.04) : 0, integer(hp, "lora_r", 0), number(hp, "lora_dropout", 0),
-				hp.get("freeze_vision") instanceof Boolean b && b, k.equals("grpo") ? integer(hp, "num_iterations", 1) : 1);
+				hp.get("freeze_vision") instanceof Boolean b && b, k.equals("grpo") ? integer(hp, "num_iterations", 1) : 1,
+				!eval && hp.get("gradient_checkpointing") instanceof Boolean c && c);
 	}
 
 	public boolean trains() {

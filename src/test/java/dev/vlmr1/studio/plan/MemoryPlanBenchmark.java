@@ -30,6 +30,8 @@ public final class MemoryPlanBenchmark {
 		List<MemoryMeasurements.Comparison> results = new ArrayList<>();
 		results.add(measurements.compare("mid GRPO, β = 0.04", mid, "grpo", 32,
 				Map.of("num_generations", 2, "per_device_train_batch_size", 2, "beta", 0.04)));
+		results.add(measurements.compare("mid GRPO, β = 0.04, gradient checkpointing", mid, "grpo", 32,
+				Map.of("num_generations", 2, "per_device_train_batch_size", 2, "beta", 0.04, "gradient_checkpointing", true)));
 		results.add(measurements.compare("mid GRPO, 2 micro-batches", mid, "grpo", 32, Map.of("num_generations", 2,
 				"per_device_train_batch_size", 2, "gradient_accumulation_steps", 2, "beta", 0.0)));
 		results.add(measurements.compare("mid GRPO, frozen vision", mid, "grpo", 32, Map.of("num_generations", 2,
@@ -37,6 +39,7 @@ public final class MemoryPlanBenchmark {
 		results.add(measurements.compare("mid SFT", mid, "sft", 0, Map.of("per_device_train_batch_size", 2)));
 		System.out.println();
 		results.forEach(System.out::println);
+		MemoryPlanMeasurementTests.printCheckpointingRatio(results.get(0), results.get(1));
 		boolean off = results.stream().anyMatch((r) -> Math.abs(r.ratio() - 1) > MemoryPlanMeasurementTests.TOLERANCE);
 		System.exit(off ? 1 : 0);
 	}
