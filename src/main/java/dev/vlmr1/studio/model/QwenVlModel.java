@@ -19,6 +19,7 @@ import dev.vlmr1.studio.model.lora.LoraAdapters;
 import dev.vlmr1.studio.model.lora.LoraConfig;
 import dev.vlmr1.studio.model.lora.PeftAdapterFiles;
 import dev.vlmr1.studio.model.text.KvCache;
+import dev.vlmr1.studio.model.text.LayerCheckpoints;
 import dev.vlmr1.studio.model.text.RopeIndex;
 import dev.vlmr1.studio.model.text.TextModel;
 import dev.vlmr1.studio.model.vision.VisionTransformer;
@@ -216,6 +217,14 @@ public final class QwenVlModel implements AutoCloseable {
 			lora.detach();
 			lora = null;
 		}
+	}
+
+	/**
+	 * Gradient checkpointing of the decoder layers until the result is closed (see {@link LayerCheckpoints}): call its
+	 * {@link LayerCheckpoints#backward()} right after the loss's backward.
+	 */
+	public LayerCheckpoints checkpointing() {
+		return text.checkpointing();
 	}
 
 	public TextModel text() {

@@ -62,7 +62,7 @@ public record MemoryPlan(MemoryEstimate estimate, MemoryBudget budget, long requ
 		Predicate<Map<String, Object>> fitting = (change) -> budget.fits(MemoryPlanner.estimate(model,
 				RunShape.of(kind, merged(hp, change))));
 		for (Map<String, Object> change : candidates) {
-			if (fitting.test(change)) {
+			if (valid(kind, hp, change) && fitting.test(change)) {
 				return suggestion(model, kind, hp, budget, change);
 			}
 		}
@@ -103,9 +103,14 @@ public record MemoryPlan(MemoryEstimate estimate, MemoryBudget budget, long requ
 		}
 		// last: it changes the numbers a run computes with (slightly), which none of the others does
 		if (run.trains() && run.torchDtype() == TorchDtype.FLOAT32) {
-			out.add(run.lora() ? Map.of("torch_dtype", "float16") : Map.of("lora_r", 16, "torch_dtype", "float16"));
+			out.add(Map.of("torch_dtype", "float16"));
 		}
 		return out;
+	}
+
+	/** A half-precision base is frozen, so alone it is a change only for a LoRA run; combined, lora_r=16 comes first. */
+	private static boolean valid(String kind, Map<String, ?> hp, Map<String, Object> change) {
+		return !change.containsKey("torch_dtype") || RunShape.of(kind, merged(hp, change)).lora();
 	}
 
 	private static Suggestion suggestion(ModelShape model, String kind, Map<String, ?> hp, MemoryBudget budget,

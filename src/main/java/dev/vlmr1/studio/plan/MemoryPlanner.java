@@ -15,9 +15,11 @@ import dev.vlmr1.studio.model.VisionConfig;
  * fine-tuning (with LoRA the reference is the base with the adapters off: no copy);</li>
  * <li>gradients of the trainable parameters (all, all but the vision tower with {@code freeze_vision}, or the LoRA
  * adapters: r·(in + out) per adapted linear) and AdamW's two FP32 moments per trainable parameter;</li>
- * <li>activations: every operation's output of a forward pass stays alive on the batch's manager until the step
- * ends, so a step holds the forward of each of its micro-batches (policy, reference, old policy) at once, plus
- * what the backward pass allocates for one layer and the logits;</li>
+ * <li>activations: every operation's output of the policy's forward stays alive until that micro-batch's backward is
+ * done (one micro-batch at a time); the reference's and old policy's log-prob forwards run at rollout time and their
+ * outputs stay with the rollouts, so a step holds those of each micro-batch; plus what the backward pass allocates for
+ * one layer and the logits. With {@code gradient_checkpointing} the policy's forward keeps only each decoder layer's
+ * input (B·S·C) instead of its activations, and backward recomputes one layer at a time;</li>
  * <li>the rollout's KV cache and the prefill's activations while sampling a micro-batch's completions.</li>
  * </ul>
  * The per-operation counts mirror the model code (model/text, model/vision); they are checked against measured
@@ -66,12 +68,17 @@ public final class MemoryPlanner {
 		long logitsKept = run.kind().equals("grpo") ? run.completionLength() + 1 : sequence;
 		long plain = act.forward(run.rows(), sequence, logitsKept);
 		long adapted = plain + act.lora(run.rows(), sequence);
-		// the policy's forward, the reference's (the base alone: a copy, or the adapters switched off), the old policy's
-		long perMicro = adapted + (run.beta() > 0 ? plain : 0) + (run.iterations() > 1 ? adapted : 0);
-		int forwardsPerMicro = 1 + (run.beta() > 0 ? 1 : 0) + (run.iterations() > 1 ? 1 : 0);
-		training.add(part("activations", perMicro * run.accumulation(),
-				run.accumulation() + " micro-batch(es) × " + forwardsPerMicro + " forward(s) of " + run.rows() + " × "
-						+ sequence + " tokens, held until the step ends"));
+		long policy = run.gradientCheckpointing() ? act.checkpointed(run.rows(), sequence, logitsKept) : adapted;
+		// the reference's (the base alone: a copy, or the adapters switched off) and the old policy's, per micro-batch:
+		// without autograd each decoder layer's temporaries are freed as it ends, its output stays
+		long noGrad = act.checkpointed(run.rows(), sequence, logitsKept);
+		long rolloutForwards = (run.beta() > 0 ? noGrad : 0) + (run.iterations() > 1 ? noGrad : 0);
+		int held = (run.beta() > 0 ? 1 : 0) + (run.iterations() > 1 ? 1 : 0);
+		training.add(part("activations", policy + rolloutForwards * run.accumulation(),
+				"the policy's forward of one micro-batch of " + run.rows() + " × " + sequence + " tokens"
+						+ (run.gradientCheckpointing() ? " (layer inputs only: gradient checkpointing)" : "")
+						+ (held == 0 ? "" : " and " + held + " log-prob forward(s) of each of " + run.accumulation()
+								+ " micro-batch(es), held with the rollouts")));
 		training.add(part("backward", act.backward(run.rows(), sequence, logitsKept),
 				"gradients of one layer's activations and of the logits"));
 		long rolloutBytes = sum(rollout);
@@ -114,6 +121,16 @@ public final class MemoryPlanner {
 		/** Bytes of one forward over {@code rows} sequences of {@code tokens}, keeping {@code logits} positions. */
 		long forward(long rows, long tokens, long logits) {
 			return FLOAT * (text(rows, tokens, logits) + (imageTokens > 0 ? vision(rows) : 0));
+		}
+
+		/**
+		 * Bytes of the policy's forward under gradient checkpointing: the decoder keeps each layer's input (B·S·C)
+		 * instead of its activations and LoRA outputs; the vision tower, embeddings and head are as without.
+		 */
+		long checkpointed(long rows, long tokens, long logits) {
+			long layers = model.text().numLayers();
+			long inputs = layers * rows * tokens * model.text().hiddenSize();
+			return forward(rows, tokens, logits) - FLOAT * (layers * layer(rows, tokens) - inputs);
 		}
 
 		long text(long b, long s, long logits) {

@@ -23,14 +23,17 @@ import dev.vlmr1.studio.model.TorchDtype;
  * @param freezeVision no gradient into the vision tower
  * @param iterations μ: with more than one, the old policy's log-probs are kept per micro-batch
  * @param torchDtype {@code torch_dtype}: the precision of the base's matrices (norms and biases are float32)
+ * @param gradientCheckpointing the policy's forward keeps only the decoder layers' inputs
  */
 public record RunShape(String kind, int rows, int accumulation, int promptLength, int completionLength, long maxPixels,
-		double beta, int loraRank, double loraDropout, boolean freezeVision, int iterations, TorchDtype torchDtype) {
+		double beta, int loraRank, double loraDropout, boolean freezeVision, int iterations, TorchDtype torchDtype,
+		boolean gradientCheckpointing) {
 
 	/** The hyperparameters the plan reads; any other setting does not change a run's memory. */
 	public static final List<String> READS = List.of("per_device_train_batch_size", "gradient_accumulation_steps",
 			"num_generations", "max_prompt_length", "max_completion_length", "max_pixels", "beta", "lora_r",
-			"lora_dropout", "freeze_vision", "num_iterations", "eval_batch_size", "torch_dtype");
+			"lora_dropout", "freeze_vision", "num_iterations", "eval_batch_size", "torch_dtype",
+			"gradient_checkpointing");
 
 	public static RunShape of(String kind, Map<String, ?> hp) {
 		String k = kind.toLowerCase(Locale.ROOT);
@@ -40,7 +43,8 @@ public record RunShape(String kind, int rows, int accumulation, int promptLength
 				integer(hp, "max_completion_length", 256), (long) number(hp, "max_pixels", 0),
 				k.equals("grpo") ? number(hp, "beta", 0.04) : 0, integer(hp, "lora_r", 0), number(hp, "lora_dropout", 0),
 				hp.get("freeze_vision") instanceof Boolean b && b, k.equals("grpo") ? integer(hp, "num_iterations", 1) : 1,
-				"float16".equals(hp.get("torch_dtype")) ? TorchDtype.FLOAT16 : TorchDtype.FLOAT32);
+				"float16".equals(hp.get("torch_dtype")) ? TorchDtype.FLOAT16 : TorchDtype.FLOAT32,
+				!eval && hp.get("gradient_checkpointing") instanceof Boolean c && c);
 	}
 
 	public boolean trains() {

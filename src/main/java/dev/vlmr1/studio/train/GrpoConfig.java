@@ -24,6 +24,7 @@ import dev.vlmr1.studio.model.lora.LoraConfig;
  * @param lora LoRA adapters to train instead of the whole model (the KL reference is then the policy with its
  * adapters off), or null for full fine-tuning
  * @param torchDtype the precision of the frozen base's weights; float16 needs {@code lora} (a frozen base)
+ * @param gradientCheckpointing recompute the decoder layers' activations in backward instead of keeping them
  */
 public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, int warmupSteps, double warmupRatio,
 		double weightDecay, double adamBeta1, double adamBeta2, double adamEpsilon, double maxGradNorm, int numGenerations,
@@ -31,7 +32,8 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 		int maxCompletionLength, double temperature, int topK, double topP, double beta, double epsilon,
 		double epsilonHigh, LossType lossType, ScaleRewards scaleRewards, int numIterations,
 		boolean maskTruncatedCompletions, boolean skipZeroVarianceGroups, boolean freezeVision, long seed, int saveSteps,
-		int logRollouts, String promptTemplate, @Nullable LoraConfig lora, TorchDtype torchDtype) {
+		int logRollouts, String promptTemplate, @Nullable LoraConfig lora, TorchDtype torchDtype,
+		boolean gradientCheckpointing) {
 
 	/** VLM-R1's default template for counting, OVD, math and other tasks. */
 	public static final String DEFAULT_TEMPLATE = "{question} First output the thinking process in <think> </think> tags "
@@ -67,7 +69,7 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 	public static GrpoConfig defaults() {
 		return new GrpoConfig(1e-6, LrSchedule.Type.LINEAR, 0, 0.0, 0.0, 0.9, 0.999, 1e-8, 1.0, 8, 8, 1, 2, 0, 256, 1.0,
 				0, 1.0, 0.04, 0.2, 0.2, LossType.GRPO, ScaleRewards.GROUP, 1, false, false, false, 42, 0, 4,
-				DEFAULT_TEMPLATE, null, TorchDtype.FLOAT32);
+				DEFAULT_TEMPLATE, null, TorchDtype.FLOAT32, false);
 	}
 
 	/** Prompts per optimiser step. */
@@ -193,6 +195,8 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 
 		private TorchDtype torchDtype;
 
+		private boolean gradientCheckpointing;
+
 		private Builder(GrpoConfig c) {
 			this.learningRate = c.learningRate;
 			this.lrSchedulerType = c.lrSchedulerType;
@@ -227,6 +231,7 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 			this.promptTemplate = c.promptTemplate;
 			this.lora = c.lora;
 			this.torchDtype = c.torchDtype;
+			this.gradientCheckpointing = c.gradientCheckpointing;
 		}
 
 		public Builder learningRate(double value) {
@@ -396,8 +401,14 @@ public record GrpoConfig(double learningRate, LrSchedule.Type lrSchedulerType, i
 			return this;
 		}
 
+		/** Recompute the decoder layers' activations in backward instead of keeping them. */
+		public Builder gradientCheckpointing(boolean value) {
+			this.gradientCheckpointing = value;
+			return this;
+		}
+
 		public GrpoConfig build() {
-			return new GrpoConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, numGenerations, perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, maxCompletionLength, temperature, topK, topP, beta, epsilon, epsilonHigh, lossType, scaleRewards, numIterations, maskTruncatedCompletions, skipZeroVarianceGroups, freezeVision, seed, saveSteps, logRollouts, promptTemplate, lora, torchDtype);
+			return new GrpoConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, numGenerations, perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, maxCompletionLength, temperature, topK, topP, beta, epsilon, epsilonHigh, lossType, scaleRewards, numIterations, maskTruncatedCompletions, skipZeroVarianceGroups, freezeVision, seed, saveSteps, logRollouts, promptTemplate, lora, torchDtype, gradientCheckpointing);
 		}
 
 	}

@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import org.jspecify.annotations.Nullable;
 
+import dev.vlmr1.studio.model.text.LayerCheckpoints;
+
 /**
  * One GRPO optimisation step on a fixed batch (GRPO.md steps 6–9 with one micro-batch): reference and old
  * log-probs without gradient, the policy's log-probs with it, the loss, backward, global-norm clipping and AdamW.
@@ -45,6 +47,15 @@ public final class GrpoStep {
 	 */
 	public static Result run(Policy policy, @Nullable Policy ref, @Nullable Policy old, GrpoBatch batch, GrpoLoss loss,
 			double temperature, Optimization optimization, NDManager scope) {
+		return run(policy, ref, old, batch, loss, temperature, optimization, false, scope);
+	}
+
+	/**
+	 * As {@link #run(Policy, Policy, Policy, GrpoBatch, GrpoLoss, double, Optimization, NDManager)}, with the policy's
+	 * decoder layers recomputed in backward when {@code gradientCheckpointing}.
+	 */
+	public static Result run(Policy policy, @Nullable Policy ref, @Nullable Policy old, GrpoBatch batch, GrpoLoss loss,
+			double temperature, Optimization optimization, boolean gradientCheckpointing, NDManager scope) {
 		int completion = batch.completionLength();
 		NDArray refLogps = null;
 		NDArray oldLogps = null;
@@ -59,12 +70,14 @@ public final class GrpoStep {
 		Map<String, NDArray> trainable = prepareGradients(policy, optimization.freezeVision());
 		NDArray logps;
 		GrpoLoss.Result result;
-		try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
+		try (GradientCollector collector = scope.getEngine().newGradientCollector();
+				LayerCheckpoints checkpoints = policy.checkpointing(gradientCheckpointing)) {
 			logps = TokenLogProbs.of(policy, batch.modelInputs(), completion, temperature);
 			NDArray oldOrSelf = oldLogps != null ? oldLogps : logps.stopGradient();
 			result = loss.compute(logps, oldOrSelf, refLogps, batch.advantages(), batch.completionMask(),
 					GrpoLoss.Accumulation.single(batch.completionMask()));
 			collector.backward(result.loss());
+			checkpoints.backward();
 			policy.checkDevices(scope);
 		}
 		NDArray detached = logps.stopGradient();

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import org.jspecify.annotations.Nullable;
 
 import dev.vlmr1.studio.model.ChatTemplate;
 import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.text.LayerCheckpoints;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 
 /**
@@ -140,9 +142,12 @@ public final class GrpoTrainer implements AutoCloseable {
 		double kl = 0, low = 0, high = 0, region = 0;
 		int microIndex = 0;
 		for (RolloutBuffer.Micro micro : rollouts.micros()) {
-			try (var scope = setup.policy().manager().newSubManager();
+			// the batch's arrays belong to the rollouts (reused for μ steps), so the forward's outputs would join them
+			// and live until the next rollouts: the scope frees each micro-batch's activations after its backward
+			try (NDScope activations = new NDScope();
 					var dropout = setup.policy().training(Seeds.of(config.seed() ^ DROPOUT_STREAM, globalStep, microIndex++));
-					GradientCollector gc = scope.getEngine().newGradientCollector()) {
+					GradientCollector gc = setup.policy().manager().getEngine().newGradientCollector();
+					LayerCheckpoints checkpoints = setup.policy().checkpointing(config.gradientCheckpointing())) {
 				GrpoBatch batch = micro.batch();
 				NDArray logps = TokenLogProbs.of(setup.policy(), batch.modelInputs(), batch.completionLength(),
 						config.temperature());
@@ -150,7 +155,8 @@ public final class GrpoTrainer implements AutoCloseable {
 				GrpoLoss.Result r = loss.compute(logps, old, micro.refLogps(), batch.advantages(),
 						batch.completionMask(), accumulation);
 				gc.backward(r.loss());
-				setup.policy().checkDevices(scope);
+				checkpoints.backward();
+				setup.policy().checkDevices(setup.policy().manager());
 				// token-weighted means over the step, as TRL gathers them
 				double w = batch.completionMask().sum().getFloat() / tokens;
 				lossSum += r.loss().getFloat();

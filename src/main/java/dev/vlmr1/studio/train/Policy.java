@@ -19,6 +19,7 @@ import dev.vlmr1.studio.model.RunDevice;
 import dev.vlmr1.studio.model.TorchDtype;
 import dev.vlmr1.studio.model.lora.LoraAdapters;
 import dev.vlmr1.studio.model.lora.LoraConfig;
+import dev.vlmr1.studio.model.text.LayerCheckpoints;
 
 /**
  * A model as the trainers use it: one forward from pixels to logits, and the parameters by released name
@@ -155,6 +156,15 @@ public final class Policy implements AutoCloseable {
 	public DeviceCheck checkDevices(NDManager scope, Device expected) {
 		Map<String, NDArray> all = allParameters();
 		return DeviceCheck.expecting(expected).parameters(all).gradients(all).activations("step", scope);
+	}
+
+	/**
+	 * Gradient checkpointing of the decoder layers when {@code on} (TRL's {@code gradient_checkpointing}), else a
+	 * switch that changes nothing; either way the trainer calls {@link LayerCheckpoints#backward()} right after the
+	 * loss's backward and closes the switch after the micro-batch.
+	 */
+	public LayerCheckpoints checkpointing(boolean on) {
+		return on ? model.checkpointing() : LayerCheckpoints.off();
 	}
 
 	/** Every base parameter by released name; the tied output head appears once, as the embedding. */

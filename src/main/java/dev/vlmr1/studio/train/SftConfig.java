@@ -14,11 +14,12 @@ import dev.vlmr1.studio.model.lora.LoraConfig;
  * @param promptTemplate the user turn, {@code {question}} replaced by the sample's question
  * @param lora LoRA adapters to train instead of the whole model, or null for full fine-tuning
  * @param torchDtype the precision of the frozen base's weights; float16 needs {@code lora} (a frozen base)
+ * @param gradientCheckpointing recompute the decoder layers' activations in backward instead of keeping them
  */
 public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, int warmupSteps, double warmupRatio,
 		double weightDecay, double maxGradNorm, int perDeviceTrainBatchSize, int gradientAccumulationSteps,
 		int numTrainEpochs, int maxSteps, boolean freezeVision, long seed, int saveSteps, String promptTemplate,
-		@Nullable LoraConfig lora, TorchDtype torchDtype) {
+		@Nullable LoraConfig lora, TorchDtype torchDtype, boolean gradientCheckpointing) {
 
 	public SftConfig {
 		if (perDeviceTrainBatchSize < 1 || gradientAccumulationSteps < 1 || saveSteps < 0
@@ -31,14 +32,14 @@ public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, in
 		requireFrozenBase(torchDtype, lora);
 	}
 
-	/** Base weights in float32. */
+	/** Base weights in float32, without gradient checkpointing. */
 	public SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, int warmupSteps, double warmupRatio,
 			double weightDecay, double maxGradNorm, int perDeviceTrainBatchSize, int gradientAccumulationSteps,
 			int numTrainEpochs, int maxSteps, boolean freezeVision, long seed, int saveSteps, String promptTemplate,
 			@Nullable LoraConfig lora) {
 		this(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm, perDeviceTrainBatchSize,
 				gradientAccumulationSteps, numTrainEpochs, maxSteps, freezeVision, seed, saveSteps, promptTemplate, lora,
-				TorchDtype.FLOAT32);
+				TorchDtype.FLOAT32, false);
 	}
 
 	/**
@@ -70,21 +71,28 @@ public record SftConfig(double learningRate, LrSchedule.Type lrSchedulerType, in
 	public SftConfig withSteps(int steps, double learningRate) {
 		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
 				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, steps, freezeVision, seed, saveSteps,
-				promptTemplate, lora, torchDtype);
+				promptTemplate, lora, torchDtype, gradientCheckpointing);
 	}
 
 	/** The same settings training LoRA adapters (or the whole model when null). */
 	public SftConfig withLora(@Nullable LoraConfig adapters) {
 		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
 				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, freezeVision, seed, saveSteps,
-				promptTemplate, adapters, torchDtype);
+				promptTemplate, adapters, torchDtype, gradientCheckpointing);
 	}
 
 	/** The same settings with the base's weights held in {@code dtype}. */
 	public SftConfig withTorchDtype(TorchDtype dtype) {
 		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
 				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, freezeVision, seed, saveSteps,
-				promptTemplate, lora, dtype);
+				promptTemplate, lora, dtype, gradientCheckpointing);
+	}
+
+	/** The same settings with the decoder layers' activations recomputed in backward (or kept, when false). */
+	public SftConfig withGradientCheckpointing(boolean on) {
+		return new SftConfig(learningRate, lrSchedulerType, warmupSteps, warmupRatio, weightDecay, maxGradNorm,
+				perDeviceTrainBatchSize, gradientAccumulationSteps, numTrainEpochs, maxSteps, freezeVision, seed, saveSteps,
+				promptTemplate, lora, torchDtype, on);
 	}
 
 	public int samplesPerStep() {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 
 import dev.vlmr1.studio.model.ModelInputs;
+import dev.vlmr1.studio.model.text.LayerCheckpoints;
 
 /**
  * One supervised step: mean cross-entropy over the answer tokens ({@link SftLoss}), backward, global-norm clipping
@@ -35,12 +36,20 @@ public final class SftStep {
 	 */
 	public static Result run(Policy policy, ModelInputs inputs, NDArray labels, GrpoStep.Optimization optimization,
 			boolean keepGrads, NDManager scope) {
+		return run(policy, inputs, labels, optimization, keepGrads, false, scope);
+	}
+
+	/** As {@link #run(Policy, ModelInputs, NDArray, GrpoStep.Optimization, boolean, NDManager)}, checkpointing when asked. */
+	public static Result run(Policy policy, ModelInputs inputs, NDArray labels, GrpoStep.Optimization optimization,
+			boolean keepGrads, boolean gradientCheckpointing, NDManager scope) {
 		Map<String, NDArray> trainable = GrpoStep.prepareGradients(policy, optimization.freezeVision());
 		double loss;
-		try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
+		try (GradientCollector collector = scope.getEngine().newGradientCollector();
+				LayerCheckpoints checkpoints = policy.checkpointing(gradientCheckpointing)) {
 			NDArray value = SftLoss.compute(policy.forward(inputs).logits(), labels);
 			loss = value.getFloat();
 			collector.backward(value);
+			checkpoints.backward();
 			policy.checkDevices(scope);
 		}
 		Map<String, NDArray> grads = new LinkedHashMap<>();

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import dev.vlmr1.studio.model.ChatTemplate;
 import dev.vlmr1.studio.model.ModelInputs;
 import dev.vlmr1.studio.model.image.ImageProcessor;
+import dev.vlmr1.studio.model.text.LayerCheckpoints;
 import dev.vlmr1.studio.model.tokenizer.QwenTokenizer;
 import dev.vlmr1.studio.model.Scalars;
 
@@ -94,11 +95,13 @@ public final class SftTrainer implements AutoCloseable {
 				.toList();
 			try (NDManager scope = setup.policy().manager().newSubManager();
 					var dropout = setup.policy().training(Seeds.of(config.seed() ^ DROPOUT_STREAM, globalStep, micro));
-					GradientCollector gc = scope.getEngine().newGradientCollector()) {
+					GradientCollector gc = scope.getEngine().newGradientCollector();
+					LayerCheckpoints checkpoints = setup.policy().checkpointing(config.gradientCheckpointing())) {
 				Batch batch = batch(scope, samples);
 				NDArray value = SftLoss.compute(setup.policy().forward(batch.inputs()).logits(), batch.labels())
 					.div(Scalars.of(batch.labels(), config.gradientAccumulationSteps()));
 				gc.backward(value);
+				checkpoints.backward();
 				setup.policy().checkDevices(scope);
 				loss += value.getFloat();
 				tokens += batch.tokens();

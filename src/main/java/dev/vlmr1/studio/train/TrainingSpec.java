@@ -109,9 +109,9 @@ public final class TrainingSpec {
 					"precision of the frozen base model's weights: float16 halves their memory and needs LoRA "
 							+ "(lora_r > 0); bfloat16 is refused (DJL 0.36 aborts the JVM on it)")
 				.readBy(GRPO, SFT),
-			// TODO wired by gradckpt branch: readBy(GRPO, SFT), read in grpo()/sft()
-			bool("gradient_checkpointing", false, "recompute activations in the backward pass; not available yet")
-				.notReadYet());
+			bool("gradient_checkpointing", false, "recompute the decoder layers' activations in backward instead of "
+					+ "keeping them: less memory, one more forward per micro-batch")
+				.readBy(GRPO, SFT));
 
 	private static final Map<String, Setting> BY_NAME = new LinkedHashMap<>();
 
@@ -302,6 +302,7 @@ public final class TrainingSpec {
 			.promptTemplate(promptTemplate)
 			.lora(lora(values))
 			.torchDtype(torchDtype(values))
+			.gradientCheckpointing(v.flag("gradient_checkpointing"))
 			.build();
 	}
 
@@ -312,7 +313,7 @@ public final class TrainingSpec {
 				v.integer("warmup_steps"), v.number("warmup_ratio"), v.number("weight_decay"), v.number("max_grad_norm"),
 				v.integer("per_device_train_batch_size"), v.integer("gradient_accumulation_steps"), v.epochs(),
 				Math.max(0, v.integer("max_steps")), v.flag("freeze_vision"), v.integer("seed"), v.integer("save_steps"),
-				promptTemplate, lora(values), torchDtype(values));
+				promptTemplate, lora(values), torchDtype(values), v.flag("gradient_checkpointing"));
 	}
 
 	/** {@code torch_dtype}: the precision the frozen base's weights are loaded in. */

@@ -40,6 +40,8 @@ import static dev.vlmr1.studio.executor.StudioHttp.map;
  * GRPO run of two steps (G = 2, at most 48 new tokens: the REC answer takes about 40 with the synthetic tokenizer, and a shorter budget is refused before the run is queued) in a local worker process. Prints the worker's peak resident memory
  * (VmHWM, sampled from {@code /proc}) against the memory plan's estimate, and the time of each phase.
  *
+ * <p>{@code -DgradientCheckpointing=true} runs it with the {@code gradient_checkpointing} hyperparameter.
+ *
  * <p>Needs about 16 GiB free memory and 8 GB of disk. The tokenizer is the synthetic one (its ids fit the real
  * vocabulary); the weights are random, so the completions are noise: this measures size, not quality.
  *
@@ -110,6 +112,10 @@ public final class ThreeBShapedRunBenchmark {
 		String torchDtype = System.getProperty("torchDtype");
 		if (torchDtype != null) {
 			hyperparameters.put("torch_dtype", torchDtype);
+		}
+		// -DgradientCheckpointing=true: the decoder layers' activations are recomputed in backward
+		if (Boolean.getBoolean("gradientCheckpointing")) {
+			hyperparameters.put("gradient_checkpointing", true);
 		}
 		var estimate = http.post("/api/runs/plan", map("type", "grpo", "modelId", modelId, "hyperparameters",
 				hyperparameters));

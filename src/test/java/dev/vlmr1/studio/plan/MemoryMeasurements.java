@@ -40,8 +40,13 @@ final class MemoryMeasurements {
 
 	static final String ANSWER = "<think>the large object</think>\n<answer>{\"bbox_2d\": [10, 20, 300, 400]}</answer>";
 
-	/** What the plan said and what was measured. */
-	record Comparison(String name, MemoryPlan plan, long measured, double seconds) {
+	/**
+	 * What the plan said and what was measured.
+	 * @param seconds the probe's whole run (start, load, two steps)
+	 * @param trainSeconds the steps' {@code time/train} (GRPO: log-probs, loss and backward) or {@code step_time}
+	 * (SFT), summed
+	 */
+	record Comparison(String name, MemoryPlan plan, long measured, double seconds, double trainSeconds) {
 
 		double ratio() {
 			return (double) plan.required() / measured;
@@ -51,8 +56,8 @@ final class MemoryMeasurements {
 		public String toString() {
 			List<String> parts = new ArrayList<>();
 			plan.estimate().parts().forEach((p) -> parts.add(p.name() + " " + ByteSize.format(p.bytes())));
-			return String.format(Locale.ROOT, "%s (%.0f s): estimated %s (peak in %s: reserved %s, %s), measured %s, "
-					+ "estimate/measured %.2f", name, seconds, ByteSize.format(plan.required()), plan.estimate().phase(),
+			return String.format(Locale.ROOT, "%s (%.0f s, training %.2f s): estimated %s (peak in %s: reserved %s, %s), measured %s, "
+					+ "estimate/measured %.2f", name, seconds, trainSeconds, ByteSize.format(plan.required()), plan.estimate().phase(),
 					ByteSize.format(plan.budget().reservedBytes()), String.join(", ", parts), ByteSize.format(measured),
 					ratio());
 		}
@@ -114,14 +119,25 @@ final class MemoryMeasurements {
 		MemoryPlan plan = MemoryPlan.of(ModelShape.load(model), kind, run, MemoryBudget.cpuWorker(Long.MAX_VALUE / 2,
 				ByteSize.parse(HEAP)));
 		long start = System.nanoTime();
-		long measured = measure(model, kind, run);
-		Comparison comparison = new Comparison(name, plan, measured, (System.nanoTime() - start) / 1e9);
+		String output = measure(model, kind, run);
+		String line = output.lines().filter((l) -> l.startsWith(PeakMemoryProbe.PEAK)).findFirst().orElseThrow();
+		long measured = Long.parseLong(line.substring(PeakMemoryProbe.PEAK.length()));
+		Comparison comparison = new Comparison(name, plan, measured, (System.nanoTime() - start) / 1e9,
+				summed(output, grpo ? "time/train=" : "step_time="));
 		System.out.println(comparison);
 		return comparison;
 	}
 
-	/** Peak resident memory of a fresh JVM that trains two steps. */
-	private long measure(Path model, String kind, Map<String, Object> run) throws Exception {
+	/** The sum of one metric over the probe's step lines ({@code [1/2  50%] name=value …}). */
+	private static double summed(String output, String metric) {
+		return output.lines()
+			.filter((l) -> l.startsWith("[") && l.contains(" " + metric))
+			.mapToDouble((l) -> Double.parseDouble(l.substring(l.indexOf(" " + metric) + metric.length() + 1).split(" ")[0]))
+			.sum();
+	}
+
+	/** The output of a fresh JVM that trains two steps and prints its peak resident memory. */
+	private String measure(Path model, String kind, Map<String, Object> run) throws Exception {
 		List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx" + HEAP,
 				"-Xms" + HEAP, "-XX:+AlwaysPreTouch", "-XX:ActiveProcessorCount=2", "-XX:TieredStopAtLevel=1",
 				"-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
@@ -149,6 +165,9 @@ final class MemoryMeasurements {
 		if (run.get("max_steps") instanceof Integer steps) {
 			cmd.set(cmd.indexOf("--max-steps") + 1, String.valueOf(steps));
 		}
+		if (run.get("gradient_checkpointing") instanceof Boolean on && on) {
+			cmd.addAll(List.of("--gradient-checkpointing", "true"));
+		}
 		ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
 		builder.environment().put("DJL_OFFLINE", "true");
 		builder.environment().put("OPT_OUT_TRACKING", "true");
@@ -156,13 +175,12 @@ final class MemoryMeasurements {
 		String output = new String(process.getInputStream().readAllBytes());
 		assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
 		assertThat(process.exitValue()).as(output).isZero();
-		String line = output.lines().filter((l) -> l.startsWith(PeakMemoryProbe.PEAK)).findFirst().orElseThrow();
 		output.lines().filter((l) -> l.startsWith(PeakMemoryProbe.STEP_MS)).forEach((l) -> lastStepMillis =
 				Double.parseDouble(l.substring(PeakMemoryProbe.STEP_MS.length())));
-		return Long.parseLong(line.substring(PeakMemoryProbe.PEAK.length()));
+		return output;
 	}
 
-	private static int promptTokens(Path model, String template) {
+	static int promptTokens(Path model, String template) {
 		try (QwenTokenizer tokenizer = QwenTokenizer.load(model)) {
 			var images = ImageProcessor.fromCheckpoint(model).process(List.of(ImageProcessor.read(IMAGE)));
 			return new ChatTemplate(tokenizer).prompt(List.of(ChatMessage.user(template.replace("{question}", QUESTION), 1)),
@@ -171,7 +189,7 @@ final class MemoryMeasurements {
 	}
 
 	/** The SFT target: the answer and the end of the assistant turn. */
-	private static int answerTokens(Path model) {
+	static int answerTokens(Path model) {
 		try (QwenTokenizer tokenizer = QwenTokenizer.load(model)) {
 			return tokenizer.encode(ANSWER + "<|im_end|>\n").length;
 		}

@@ -24,10 +24,27 @@ class MemoryPlanMeasurementTests {
 	@TempDir
 	Path dir;
 
+	/** Peak memory and training time with gradient checkpointing against the same run without. */
+	static void printCheckpointingRatio(MemoryMeasurements.Comparison plain, MemoryMeasurements.Comparison checkpointed) {
+		System.out.printf(java.util.Locale.ROOT,
+				"gradient checkpointing: peak %s vs %s (%.2f), training time %.2f s vs %.2f s (%.2f)%n",
+				ByteSize.format(checkpointed.measured()), ByteSize.format(plain.measured()),
+				(double) checkpointed.measured() / plain.measured(), checkpointed.trainSeconds(), plain.trainSeconds(),
+				checkpointed.trainSeconds() / plain.trainSeconds());
+	}
+
 	@Test
 	void grpoOnTheTinyModelPeaksWhereThePlanSays() throws Exception {
 		var measured = new MemoryMeasurements(dir).compare("tiny GRPO", MemoryMeasurements.TINY, "grpo", 32,
 				Map.of("num_generations", 2, "per_device_train_batch_size", 2, "beta", 0.04));
+		assertThat(measured.ratio()).as(measured.toString()).isCloseTo(1.0, within(TOLERANCE));
+	}
+
+	@Test
+	void grpoWithGradientCheckpointingOnTheTinyModelPeaksWhereThePlanSays() throws Exception {
+		var measured = new MemoryMeasurements(dir).compare("tiny GRPO, gradient checkpointing", MemoryMeasurements.TINY,
+				"grpo", 32, Map.of("num_generations", 2, "per_device_train_batch_size", 2, "beta", 0.04,
+						"gradient_checkpointing", true));
 		assertThat(measured.ratio()).as(measured.toString()).isCloseTo(1.0, within(TOLERANCE));
 	}
 

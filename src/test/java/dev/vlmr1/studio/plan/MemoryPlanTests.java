@@ -145,7 +145,7 @@ class MemoryPlanTests {
 	}
 
 	@Test
-	void activationsGrowWithTheBatchTheCompletionAndTheHeldMicroBatches() throws Exception {
+	void activationsGrowWithTheBatchAndTheCompletionNotWithTheMicroBatches() throws Exception {
 		ModelShape shape = qwen3b();
 		Map<String, Object> base = hp("num_generations", 4, "per_device_train_batch_size", 4, "max_pixels", 401408,
 				"max_prompt_length", 256, "max_completion_length", 128, "beta", 0.0);
@@ -155,10 +155,28 @@ class MemoryPlanTests {
 				within(one / 100));
 		base.put("per_device_train_batch_size", 4);
 		base.put("gradient_accumulation_steps", 2);
-		assertThat(part(MemoryPlanner.estimate(shape, RunShape.of("grpo", base)), "activations")).isEqualTo(2 * one);
+		// each micro-batch's activations are freed after its backward
+		assertThat(part(MemoryPlanner.estimate(shape, RunShape.of("grpo", base)), "activations")).isEqualTo(one);
 		base.put("gradient_accumulation_steps", 1);
 		base.put("max_completion_length", 1024);
 		assertThat(part(MemoryPlanner.estimate(shape, RunShape.of("grpo", base)), "activations")).isGreaterThan(2 * one);
+	}
+
+	@Test
+	void gradientCheckpointingKeepsEachLayersInputInsteadOfItsActivations() throws Exception {
+		ModelShape shape = qwen3b();
+		// SFT: no rollout phase to peak instead
+		Map<String, Object> run = hp("per_device_train_batch_size", 4, "max_pixels", 12544, "max_prompt_length", 512,
+				"max_completion_length", 128, "lora_r", 16);
+		MemoryEstimate plain = MemoryPlanner.estimate(shape, RunShape.of("sft", run));
+		run.put("gradient_checkpointing", true);
+		MemoryEstimate checkpointed = MemoryPlanner.estimate(shape, RunShape.of("sft", run));
+		long layerInputs = 36L * 4 * (512 + 128) * 2048 * 4; // 36 layers × B × S × C in FP32
+		assertThat(part(checkpointed, "activations")).isGreaterThan(layerInputs)
+			.isLessThan(part(plain, "activations") / 4);
+		assertThat(part(checkpointed, "backward")).as("one layer is recomputed at a time").isEqualTo(part(plain, "backward"));
+		assertThat(part(checkpointed, "weights")).isEqualTo(part(plain, "weights"));
+		assertThat(RunShape.READS).contains("gradient_checkpointing");
 	}
 
 	@Test

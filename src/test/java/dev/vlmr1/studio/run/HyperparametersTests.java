@@ -231,12 +231,14 @@ class HyperparametersTests {
 	}
 
 	@Test
-	void settingsNotAvailableYetAcceptOnlyTheirDefault() {
+	void aHalfPrecisionBaseNeedsLoraAndGradientCheckpointingIsASwitch() {
 		List<FieldError> errors = new ArrayList<>();
-		Hyperparameters.validate(RunType.GRPO, Map.of("torch_dtype", "float32", "gradient_checkpointing", false), errors);
+		Hyperparameters.validate(RunType.GRPO, Map.of("torch_dtype", "float16", "lora_r", 8, "gradient_checkpointing", true),
+				errors);
 		assertThat(errors).isEmpty();
-		Hyperparameters.validate(RunType.GRPO, Map.of("torch_dtype", "float16", "gradient_checkpointing", true), errors);
-		assertThat(errors).extracting(FieldError::message).allMatch(m -> m.startsWith("is not available yet"));
+		Hyperparameters.validate(RunType.SFT, Map.of("torch_dtype", "float16", "gradient_checkpointing", true), errors);
+		assertThat(errors).extracting(FieldError::field).containsExactly("hyperparameters.torch_dtype");
+		assertThat(errors.get(0).message()).contains("needs LoRA (lora_r > 0)");
 	}
 
 	@Test

@@ -33,9 +33,9 @@ class RunMemoryPlanTests extends RunTestSupport {
 
 	static final Path TINY = Path.of("src/test/resources/fixtures/qwen2_5_vl_tiny").toAbsolutePath();
 
-	/** G = 8 completions of 1024 + 256 tokens, 128 per micro-batch: far more than 64 GiB of activations. */
+	/** G = 8 completions of 1024 + 256 tokens, 256 per micro-batch: far more than 64 GiB of activations. */
 	static final String TOO_BIG = """
-			{"num_generations": 8, "per_device_train_batch_size": 128, "gradient_accumulation_steps": 1}""";
+			{"num_generations": 8, "per_device_train_batch_size": 256, "gradient_accumulation_steps": 1}""";
 
 	@Autowired
 	private MemoryBudget budget;
@@ -61,8 +61,8 @@ class RunMemoryPlanTests extends RunTestSupport {
 		// the suggestion is a setting that fits: the same request with it is queued, under the same key (unused)
 		int rows = JsonPath.read(refused.getResponse().getContentAsString(),
 				"$.suggestion.values.per_device_train_batch_size");
-		assertThat(rows).isLessThan(128).isPositive();
-		String suggested = TOO_BIG.replace("\"per_device_train_batch_size\": 128", "\"per_device_train_batch_size\": " + rows);
+		assertThat(rows).isLessThan(256).isPositive();
+		String suggested = TOO_BIG.replace("\"per_device_train_batch_size\": 256", "\"per_device_train_batch_size\": " + rows);
 		mvc.perform(post("/api/runs").with(as(alice)).header("Idempotency-Key", key)
 			.contentType(MediaType.APPLICATION_JSON).content(body(alice, suggested)))
 			.andExpect(status().isCreated());
@@ -78,7 +78,7 @@ class RunMemoryPlanTests extends RunTestSupport {
 			.param("datasetIds", Long.toString(newDataset(alice)))
 			.param("rewardConfigId", Long.toString(newRewardConfig(alice)))
 			.param("hp.num_generations", "8")
-			.param("hp.per_device_train_batch_size", "128")
+			.param("hp.per_device_train_batch_size", "256")
 			.param("hp.gradient_accumulation_steps", "1"))
 			.andExpect(status().isOk())
 			.andExpect(content().string(containsString("the run was not queued")))

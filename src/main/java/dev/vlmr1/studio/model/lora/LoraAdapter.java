@@ -19,11 +19,15 @@ public final class LoraAdapter {
 
 	private final double scaling;
 
-	LoraAdapter(LoraAdapters owner, NDArray a, NDArray b, double scaling) {
+	/** Seeds this adapter's dropout masks apart from the other adapters'. */
+	private final long dropoutStream;
+
+	LoraAdapter(LoraAdapters owner, NDArray a, NDArray b, double scaling, long dropoutStream) {
 		this.owner = owner;
 		this.a = a;
 		this.b = b;
 		this.scaling = scaling;
+		this.dropoutStream = dropoutStream;
 	}
 
 	/** {@code lora_A.weight}, [r, in]. */
@@ -49,7 +53,7 @@ public final class LoraAdapter {
 		if (!owner.enabled()) {
 			return base;
 		}
-		NDArray down = Linear.linear(owner.dropout(x), a).singletonOrThrow(); // (…, r)
+		NDArray down = Linear.linear(owner.dropout(x, dropoutStream), a).singletonOrThrow(); // (…, r)
 		NDArray up = Linear.linear(down, b).singletonOrThrow(); // (…, out)
 		return base.add(up.mul(Scalars.of(up, scaling)));
 	}

@@ -45,6 +45,9 @@ public final class LoraAdapters {
 
 	private boolean training;
 
+	/** The dropout seed of the current {@link #training(long)} switch. */
+	private long seed;
+
 	/** Whether exactly the layers {@code config.targets()} selects carry adapters (not an arbitrary subset). */
 	private boolean targetsArePreset;
 
@@ -91,7 +94,7 @@ public final class LoraAdapters {
 			adapters.parameters.put(aName, a);
 			adapters.parameters.put(bName, b);
 			adapters.targets.put(p.module(), p);
-			p.attach(new LoraAdapter(adapters, a, b, config.scaling()));
+			p.attach(new LoraAdapter(adapters, a, b, config.scaling(), p.module().hashCode()));
 		}
 		if (adapters.targets.isEmpty()) {
 			throw new IllegalArgumentException("the LoRA targets " + config.targets() + " select no layer of the model");
@@ -152,24 +155,35 @@ public final class LoraAdapters {
 	}
 
 	/**
-	 * Turns adapter dropout on until the returned switch is closed, seeding libtorch's generator with {@code seed}
-	 * so the masks of a forward are a function of it. Without dropout this changes nothing.
+	 * Turns adapter dropout on until the returned switch is closed. Each adapter seeds libtorch's generator from
+	 * {@code seed} and its own layer's name before drawing its mask, so a mask is a function of the seed and the layer
+	 * alone: a step (and a resumed run) draws the same masks again, and so does a layer run a second time by gradient
+	 * checkpointing, whatever ran in between. Without dropout this changes nothing.
 	 */
 	public Switch training(long seed) {
 		boolean before = training;
+		long seedBefore = this.seed;
 		if (config.dropout() > 0) {
-			Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
+			this.seed = seed;
 			training = true;
 		}
-		return () -> training = before;
+		return () -> {
+			training = before;
+			this.seed = seedBefore;
+		};
 	}
 
-	/** The adapter's input: x, or x with elements zeroed with probability p and the rest scaled by 1/(1 − p). */
-	NDArray dropout(NDArray x) {
+	/**
+	 * The adapter's input: x, or x with elements zeroed with probability p and the rest scaled by 1/(1 − p).
+	 * @param stream the adapter's own seed stream (from its module name)
+	 */
+	NDArray dropout(NDArray x, long stream) {
 		double p = config.dropout();
 		if (!training || p == 0) {
 			return x;
 		}
+		long mixed = seed ^ (stream * 0x9E3779B97F4A7C15L);
+		Engine.getInstance().setRandomSeed((int) (mixed ^ (mixed >>> 32)));
 		NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32).gte(p).toType(x.getDataType(), false);
 		return x.mul(keep).mul(Scalars.of(x, 1 / (1 - p)));
 	}

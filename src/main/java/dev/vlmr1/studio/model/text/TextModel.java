@@ -10,6 +10,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
+import ai.djl.pytorch.jni.JniUtils;
 import org.jspecify.annotations.Nullable;
 
 import dev.vlmr1.studio.model.HalfLinear;
@@ -37,6 +38,8 @@ public final class TextModel {
 	private final NDArray lmHead;
 
 	private final MRope rope;
+
+	private @Nullable LayerCheckpoints checkpoints;
 
 	private TextModel(TextConfig config, NDArray embedTokens, List<DecoderLayer> layers, RmsNorm norm,
 			NDArray lmHead) {
@@ -87,6 +90,9 @@ public final class TextModel {
 		long past = cache == null ? 0 : cache.length();
 		NDArray mask = additiveMask(embeds, past, attentionMask); // (B, 1, T, S)
 		NDList cosSin = rope.cosSin(positionIds); // 2 × (B, 1, T, D)
+		if (checkpoints != null && cache == null && hiddenStates == null && JniUtils.isGradMode()) {
+			return norm.forward(checkpoints.forward(layers, embeds, cosSin.get(0), cosSin.get(1), mask));
+		}
 		NDArray h = embeds;
 		for (DecoderLayer layer : layers) {
 			if (hiddenStates != null) {
@@ -100,6 +106,21 @@ public final class TextModel {
 			hiddenStates.add(h);
 		}
 		return h;
+	}
+
+	/**
+	 * Turns gradient checkpointing of the decoder layers on until the result is closed: forwards with autograd on keep
+	 * only the layers' inputs, and {@link LayerCheckpoints#backward()} recomputes the layers after the loss's backward.
+	 * Inference forwards (autograd off, a KV cache, or hidden states asked for) are unchanged.
+	 * @throws IllegalStateException if checkpointing is already on
+	 */
+	public LayerCheckpoints checkpointing() {
+		if (checkpoints != null) {
+			throw new IllegalStateException("gradient checkpointing is already on");
+		}
+		LayerCheckpoints opened = new LayerCheckpoints(() -> checkpoints = null);
+		checkpoints = opened;
+		return opened;
 	}
 
 	/** (B, T, C) → (B, T, V). */
