@@ -78,7 +78,9 @@ public final class OdApReward implements RewardFunction {
 		double score = Vlmr1Ovd.mapReward(pred, truth, noneAnswer, mode == Mode.LENGTH, mode == Mode.AP50, frame);
 		String note = "N_gt=" + truth.items().size() + " N_pred=" + pred.items().size()
 				+ (pred.readable() ? "" : " (no readable ```json list)");
-		return RewardResult.of(score, RewardParse.answer(answer).withNote(note));
+		return RewardResult.of(score, RewardParse.answer(answer)
+			.withDetections(Vlmr1Ovd.shown(pred.items(), frame), Vlmr1Ovd.shown(truth.items(), UnaryOperator.identity()))
+			.withNote(note));
 	}
 
 }

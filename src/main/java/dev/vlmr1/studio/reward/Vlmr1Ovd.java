@@ -24,10 +24,13 @@ final class Vlmr1Ovd {
 	private Vlmr1Ovd() {
 	}
 
-	/** The ground truth's items: the last json fence of the text; none when there is no fence. */
+	/**
+	 * The ground truth's items: the last json fence of the text. Deviation: without a fence, a text that is a bare
+	 * JSON list is read as one (VLM-R1 reads no list there, so every prediction against it scored as wrong).
+	 */
 	static Side truth(String text) {
 		@Nullable String fence = Vlmr1Text.lastJsonFence(text);
-		String json = (fence == null) ? "" : PyText.strip(fence);
+		String json = (fence == null) ? bareList(text) : PyText.strip(fence);
 		if (json.isEmpty()) {
 			return new Side(List.of(), true);
 		}
@@ -38,6 +41,13 @@ final class Vlmr1Ovd {
 			throw new IllegalArgumentException("ground truth is not a JSON detection list: " + BoxParser.abbreviate(json));
 		}
 		return new Side(items, true);
+	}
+
+	/** The text itself when it is a bare JSON list, else "". */
+	private static String bareList(String text) {
+		String s = PyText.strip(text);
+		@Nullable JsonNode data = s.startsWith("[") ? PyJson.loads(s) : null;
+		return (data != null && data.isArray()) ? s : "";
 	}
 
 	/** The prediction's items: the last json fence of the text; an unparsable one counts as empty. */
@@ -72,6 +82,19 @@ final class Vlmr1Ovd {
 			return reward * gt.items().size() / pred.items().size();
 		}
 		return reward;
+	}
+
+	/** The well-formed entries of a side, for the dry run. */
+	static List<Detection> shown(List<JsonNode> items, UnaryOperator<Box> frame) {
+		List<Detection> out = new ArrayList<>();
+		for (JsonNode item : items) {
+			@Nullable JsonNode label = PyJson.get(item, "label");
+			double @Nullable [] b = PyJson.box(PyJson.get(item, "bbox_2d"));
+			if (label != null && label.isTextual() && b != null) {
+				out.add(new Detection(label.textValue(), frame.apply(new Box(b[0], b[1], b[2], b[3]))));
+			}
+		}
+		return out;
 	}
 
 	/** {@code calculate_map}: -1 when no category has a counted ground truth (the caller clips it to 0). */
@@ -133,6 +156,10 @@ final class Vlmr1Ovd {
 		}
 		List<JsonNode> gts = List.of();
 		@Nullable String gtJson = Vlmr1Text.firstJsonFence(Vlmr1Text.clean(sol));
+		if (gtJson == null) {
+			// deviation: a bare JSON list as ground truth is read, as in truth()
+			gtJson = bareList(Vlmr1Text.clean(sol));
+		}
 		if (gtJson != null && !PyText.strip(gtJson).isEmpty()) {
 			@Nullable JsonNode data = PyJson.loads(PyText.strip(gtJson));
 			@Nullable List<JsonNode> items = (data == null) ? null : PyJson.items(data);

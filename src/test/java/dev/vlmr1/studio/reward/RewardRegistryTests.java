@@ -16,7 +16,7 @@ class RewardRegistryTests {
 	void listsEveryFunctionOfRewardsMd() {
 		assertThat(registry.functions()).extracting(RewardFunctionSpec::name)
 			.containsExactly("format", "format_rec", "format_ovd", "iou", "iou_threshold", "od_ap", "od_ap50",
-					"od_length", "od_weighted", "exact", "numeric", "choice", "yes_no", "fuzzy", "length_cosine",
+					"od_length", "od_weighted", "map", "exact", "numeric", "math", "choice", "yes_no", "fuzzy", "length_cosine",
 					"repetition");
 		assertThat(registry.functions()).allSatisfy((f) -> assertThat(f.description()).isNotBlank());
 	}
