@@ -131,6 +131,10 @@ class RewardRegistryTests {
 		assertThat(registry.accuracyFunctionFor("mcq")).contains("choice");
 		assertThat(registry.accuracyFunctionFor("odLength")).contains("od_length");
 		assertThat(registry.accuracyFunctionFor("all_match")).contains("exact");
+		// VLM-R1's weighted_sum is detection_score (od_weighted); map and math are functions of their own
+		assertThat(registry.accuracyFunctionFor("weighted_sum")).contains("od_weighted");
+		assertThat(registry.accuracyFunctionFor("map")).contains("map");
+		assertThat(registry.accuracyFunctionFor("math")).contains("math");
 		assertThat(registry.accuracyFunctionFor("iou")).contains("iou");
 		assertThat(registry.accuracyFunctionFor("format")).isEmpty();
 		assertThat(registry.accuracyFunctionFor("llm")).isEmpty();
