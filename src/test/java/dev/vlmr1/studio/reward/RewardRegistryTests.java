@@ -139,7 +139,8 @@ class RewardRegistryTests {
 		assertThat(registry.accuracyFunctionFor("format")).isEmpty();
 		assertThat(registry.accuracyFunctionFor("llm")).isEmpty();
 		assertThat(registry.accuracyFunctionFor(null)).isEmpty();
-		assertThat(registry.knownAccuracyMethods()).contains("numeric", "mcq", "odLength");
+		assertThat(registry.knownAccuracyMethods()).contains("numeric", "mcq", "odLength", "weighted_sum", "map", "math")
+			.doesNotContain("llm");
 	}
 
 	@Test
