@@ -65,13 +65,4 @@ public final class NumericReward implements RewardFunction {
 		return Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
 	}
 
-	/** The number a cleaned text stands for (kept for callers that read answers as numbers). */
-	static OptionalDouble parse(String cleaned) {
-		@Nullable Double v = PyText.toFloat(cleaned);
-		if (v != null) {
-			return Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
-		}
-		return lenient(cleaned);
-	}
-
 }
