@@ -58,22 +58,29 @@ public final class ChoiceReward implements RewardFunction {
 		if (choices.size() == 1) {
 			return Character.toString(choices.get(0));
 		}
+		// VLM-R1 scores every occurrence of a letter at the position of its first one, so each distinct letter
+		// earns its points once per occurrence: counted here, the text is searched once per letter, not per
+		// occurrence (linear, not quadratic, in a completion full of letters)
+		Map<Integer, Integer> occurrences = new LinkedHashMap<>();
+		choices.forEach((c) -> occurrences.merge(c, 1, Integer::sum));
 		Map<Integer, Integer> scores = new LinkedHashMap<>();
-		choices.forEach((c) -> scores.put(c, 0));
-		for (int choice : choices) {
+		for (Map.Entry<Integer, Integer> letter : occurrences.entrySet()) {
+			int choice = letter.getKey();
 			int pos = indexOf(t, choice);
+			int points = 0;
 			String context = new String(t, Math.max(0, pos - 20), Math.min(t.length, pos + 20) - Math.max(0, pos - 20));
 			for (String keyword : KEYWORDS) {
 				if (context.contains(keyword)) {
-					scores.merge(choice, 1, Integer::sum);
+					points++;
 				}
 			}
 			if (pos > t.length * 0.7) {
-				scores.merge(choice, 2, Integer::sum);
+				points += 2;
 			}
 			if (pos < t.length - 1 && FOLLOWERS.indexOf(t[pos + 1]) >= 0) {
-				scores.merge(choice, 1, Integer::sum);
+				points++;
 			}
+			scores.put(choice, points * letter.getValue());
 		}
 		int best = -1;
 		int bestScore = Integer.MIN_VALUE;
