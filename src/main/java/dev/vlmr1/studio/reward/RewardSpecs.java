@@ -73,6 +73,8 @@ final class RewardSpecs {
 										+ "else exact"),
 						number("threshold", 0.7, 0.0, 1.0, "Accuracy score at or above which the answer is correct"),
 						integer("max_length", 1024, 1, 1_000_000, "Lmax, in completion tokens"),
+						choice("past_max_length", "wrap", List.of("wrap", "clip"),
+								"Past Lmax: wrap (VLM-R1's cosine climbs again) or clip (stay at the Lmax value)"),
 						number("correct_min", 0.5, -10, 10, "Reward of a correct answer at Lmax"),
 						number("correct_max", 1.0, -10, 10, "Reward of a correct answer at length 0"),
 						number("wrong_min", -0.5, -10, 10, "Reward of a wrong answer at Lmax"),

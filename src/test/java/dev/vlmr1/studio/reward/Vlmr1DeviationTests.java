@@ -76,15 +76,19 @@ class Vlmr1DeviationTests {
 	}
 
 	@Test
-	void lengthCosineClipsPastMaxLengthWhereVlmr1Wraps() throws IOException {
-		// VLM-R1: cos(π·L/1024) past 1,024 tokens climbs again: 2,048 tokens score like 0
-		List<JsonNode> cases = casesOf(Vlmr1ParityTests.Deviation.COSINE_PAST_MAX_LENGTH);
-		assertThat(cases).isNotEmpty().allSatisfy((c) -> {
-			assertThat(c.get("tokens").asInt()).isGreaterThan(1024);
-			assertThat(parity.score(c)).isCloseTo(0.5, within(1e-12));
-		});
-		Map<String, Object> params = Map.of("accuracy", "exact");
-		assertThat(score("length_cosine", params, new Completion("<answer>cat</answer>", 2048), "cat"))
+	void lengthCosineWrapsPastMaxLengthAsVlmr1UnlessAskedToClip() throws IOException {
+		// not a deviation by default: cos(π·L/1024) past 1,024 tokens climbs again, 2,048 tokens score like 0
+		List<JsonNode> past = Vlmr1ParityTests.cases().stream()
+			.filter((c) -> c.get("family").asText().equals("length_cosine") && c.get("tokens").asInt() > 1024
+					&& Vlmr1ParityTests.Deviation.of(c).isEmpty())
+			.toList();
+		assertThat(past).isNotEmpty()
+			.allSatisfy((c) -> assertThat(parity.score(c)).isCloseTo(c.get("vlmr1").asDouble(), within(1e-9)));
+		Completion longCorrect = new Completion("<answer>cat</answer>", 2048);
+		assertThat(score("length_cosine", Map.of("accuracy", "exact"), longCorrect, "cat")).isCloseTo(1.0,
+				within(1e-12));
+		// the option: clip L at Lmax
+		assertThat(score("length_cosine", Map.of("accuracy", "exact", "past_max_length", "clip"), longCorrect, "cat"))
 			.isCloseTo(0.5, within(1e-12));
 	}
 
