@@ -1,6 +1,5 @@
 package dev.vlmr1.studio.reward;
 
-import java.util.Locale;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -51,28 +50,11 @@ public final class Answers {
 	}
 
 	/**
-	 * {@code clean(x)}: join lines (a line break after whitespace disappears, otherwise it becomes a space), trim,
-	 * drop one trailing ".", lowercase.
+	 * VLM-R1's {@code clean_text} without its answer extraction: join lines (a line break after whitespace
+	 * disappears, otherwise it becomes a space), strip Unicode whitespace, drop all trailing dots, lower-case.
 	 */
 	public static String clean(String x) {
-		StringBuilder joined = new StringBuilder(x.length());
-		for (int i = 0; i < x.length(); i++) {
-			char c = x.charAt(i);
-			if (c == '\n' || c == '\r') {
-				boolean afterSpace = !joined.isEmpty() && Character.isWhitespace(joined.charAt(joined.length() - 1));
-				if (!afterSpace) {
-					joined.append(' ');
-				}
-			}
-			else {
-				joined.append(c);
-			}
-		}
-		String s = joined.toString().strip();
-		if (s.endsWith(".")) {
-			s = s.substring(0, s.length() - 1);
-		}
-		return s.toLowerCase(Locale.ROOT);
+		return Vlmr1Text.cleanText(x);
 	}
 
 }

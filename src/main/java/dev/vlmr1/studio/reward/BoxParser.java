@@ -18,9 +18,11 @@ public final class BoxParser {
 	/**
 	 * VLM-R1's pattern: four non-negative integers in brackets. A float or a negative coordinate does not match, so
 	 * such a box is simply not found (and scores 0); a later all-integer box in the same text is found instead.
+	 * Python's classes: any Unicode decimal digit, any Unicode whitespace (full-width digits, no-break spaces).
 	 * Linear: an attempt at one {@code [} reads only digits, commas and whitespace, never the next {@code [}.
 	 */
-	static final Pattern INT_BOX = Pattern.compile("\\[(\\d+),\\s*(\\d+),\\s*(\\d+),\\s*(\\d+)]");
+	static final Pattern INT_BOX = Pattern.compile("\\[(D+),S*(D+),S*(D+),S*(D+)]".replace("D", PyText.DIGIT)
+		.replace("S", PyText.SPACE));
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 

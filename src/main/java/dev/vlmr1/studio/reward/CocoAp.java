@@ -61,17 +61,28 @@ public final class CocoAp {
 		for (String category : categories) {
 			// IoUs per image, (dets, gts), computed once and reused for all ten thresholds
 			List<double[][]> ious = new ArrayList<>();
+			List<List<Box>> predicted = new ArrayList<>();
 			int groundTruths = 0;
 			for (Image image : images) {
 				List<Box> gts = boxesOf(image.groundTruth(), category, Integer.MAX_VALUE);
-				ious.add(iouMatrix(boxesOf(image.predictions(), category, MAX_DETS), gts));
+				List<Box> dts = boxesOf(image.predictions(), category, MAX_DETS);
+				ious.add(iouMatrix(dts, gts));
+				predicted.add(dts);
 				groundTruths += gts.size();
 			}
 			double catSum = 0;
 			for (int t = 0; t < IOU_THRESHOLDS.length; t++) {
 				List<Boolean> hits = new ArrayList<>();
-				for (double[][] m : ious) {
-					hits.addAll(match(m, IOU_THRESHOLDS[t]));
+				for (int i = 0; i < ious.size(); i++) {
+					List<Boolean> imageHits = match(ious.get(i), IOU_THRESHOLDS[t]);
+					for (int d = 0; d < imageHits.size(); d++) {
+						// pycocotools ignores an unmatched detection outside the area range [0, 1e10]: a box with
+						// one inverted axis (negative area) is neither a hit nor a false positive
+						double area = predicted.get(i).get(d).area();
+						if (imageHits.get(d) || (area >= 0 && area <= 1e10)) {
+							hits.add(imageHits.get(d));
+						}
+					}
 				}
 				double ap = interpolatedAp(hits, groundTruths);
 				catSum += ap;

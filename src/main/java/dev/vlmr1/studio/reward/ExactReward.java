@@ -10,8 +10,8 @@ public final class ExactReward implements RewardFunction {
 
 	@Override
 	public RewardResult evaluate(Completion completion, RewardSample sample) {
-		String answer = Answers.clean(Answers.lastOrWhole(completion.text()));
-		String truth = Answers.clean(Answers.solution(sample.solution()));
+		String answer = Vlmr1Text.clean(completion.text());
+		String truth = Vlmr1Text.clean(Vlmr1Text.wrappedSolution(sample.solution()));
 		boolean same = answer.equals(truth);
 		return RewardResult.of(same ? 1 : 0, RewardParse.answer(answer).withNote("\"" + answer + "\" vs \"" + truth
 				+ "\""));

@@ -2,7 +2,7 @@ package dev.vlmr1.studio.reward;
 
 /**
  * {@code length_cosine}: r = max − (max − min)·(1 − cos(π·L/Lmax))/2 with L the completion's token count
- * (clipped to Lmax), and (min, max) = (correct_min, correct_max) when the accuracy function scores at least the threshold,
+ * (past Lmax the cosine wraps around as VLM-R1's does, unless {@code past_max_length} is {@code clip}), and (min, max) = (correct_min, correct_max) when the accuracy function scores at least the threshold,
  * else (wrong_min, wrong_max). VLM-R1's version compared the accuracy reward against an unset value and so
  * treated every answer as correct; here correctness really is computed.
  */
@@ -13,6 +13,9 @@ public final class LengthCosineReward implements RewardFunction {
 	private final double threshold;
 
 	private final int maxLength;
+
+	/** Whether L is clipped at Lmax; VLM-R1's cosine wraps around past it. */
+	private final boolean clip;
 
 	private final double correctMin;
 
@@ -28,6 +31,7 @@ public final class LengthCosineReward implements RewardFunction {
 		this.accuracy = params.string("accuracy");
 		this.threshold = params.number("threshold");
 		this.maxLength = params.integer("max_length");
+		this.clip = params.string("past_max_length").equals("clip");
 		this.correctMin = params.number("correct_min");
 		this.correctMax = params.number("correct_max");
 		this.wrongMin = params.number("wrong_min");
@@ -50,7 +54,7 @@ public final class LengthCosineReward implements RewardFunction {
 		boolean correct = accuracyScore >= threshold;
 		double min = correct ? correctMin : wrongMin;
 		double max = correct ? correctMax : wrongMax;
-		double progress = Math.min(completion.tokens(), maxLength) / (double) maxLength;
+		double progress = (clip ? Math.min(completion.tokens(), maxLength) : completion.tokens()) / (double) maxLength;
 		double reward = max - (max - min) * (1 - Math.cos(Math.PI * progress)) / 2;
 		String note = judge.name() + "=" + accuracyScore + (correct ? " (correct)" : " (wrong)") + ", L="
 				+ completion.tokens() + "/" + maxLength;

@@ -1,13 +1,13 @@
 package dev.vlmr1.studio.reward;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
- * {@code od_weighted}: greedy matching by highest IoU, stopping below {@code min_iou}; a matched pair whose labels
- * differ stays matched but counts IoU 0. position = Σ IoU / N_gt, completeness = 1 − (miss rate + false alarm
- * rate) / 2, score = w·position + (1 − w)·completeness. N_gt = 0 scores 1 without predictions, else 0.
+ * {@code od_weighted}, VLM-R1's {@code weighted_sum} method ({@code detection_score}): both sides cleaned (last
+ * answer, lower-cased); "none" against "none" is 1; otherwise the first ```json list of each, greedy matching by
+ * highest VLM-R1 IoU stopping below {@code min_iou}, a label mismatch keeps the pair at IoU 0; position = ΣIoU /
+ * N_gt, completeness = 1 − (miss rate + false alarm rate) / 2, score = w·position + (1 − w)·completeness. No
+ * readable prediction scores 0. Deviation: a matched prediction without a label is a label mismatch (VLM-R1 raised).
  */
 public final class OdWeightedReward implements RewardFunction {
 
@@ -28,50 +28,13 @@ public final class OdWeightedReward implements RewardFunction {
 		return "od_weighted";
 	}
 
-	private record Pair(int gt, int pred, double iou) {
-	}
-
 	@Override
 	public RewardResult evaluate(Completion completion, RewardSample sample) {
-		OvdAnswer read = OvdAnswer.read(completion, sample, rescale);
-		List<Detection> gts = read.truth().detections();
-		List<Detection> preds = read.predicted().detections();
-		int nPred = read.predicted().items();
-		if (gts.isEmpty()) {
-			return RewardResult.of(read.bothEmpty() ? 1 : 0, read.parse());
-		}
-		List<Pair> pairs = new ArrayList<>();
-		for (int g = 0; g < gts.size(); g++) {
-			for (int p = 0; p < preds.size(); p++) {
-				pairs.add(new Pair(g, p, Iou.standard(gts.get(g).box(), preds.get(p).box())));
-			}
-		}
-		// stable sort: among equal IoUs the earlier ground truth, then the earlier prediction, wins
-		pairs.sort(Comparator.comparingDouble(Pair::iou).reversed());
-		boolean[] gtUsed = new boolean[gts.size()];
-		boolean[] predUsed = new boolean[preds.size()];
-		int matched = 0;
-		double iouSum = 0;
-		for (Pair pair : pairs) {
-			if (pair.iou() < minIou) {
-				break;
-			}
-			if (gtUsed[pair.gt()] || predUsed[pair.pred()]) {
-				continue;
-			}
-			gtUsed[pair.gt()] = true;
-			predUsed[pair.pred()] = true;
-			matched++;
-			boolean sameLabel = CocoAp.key(gts.get(pair.gt()).label()).equals(CocoAp.key(preds.get(pair.pred()).label()));
-			iouSum += sameLabel ? pair.iou() : 0;
-		}
-		double position = iouSum / gts.size();
-		double missRate = (double) (gts.size() - matched) / gts.size();
-		double falseAlarmRate = (nPred == 0) ? 0 : (double) (nPred - matched) / nPred;
-		double completeness = 1 - (missRate + falseAlarmRate) / 2;
-		double score = positionWeight * position + (1 - positionWeight) * completeness;
-		String note = "matched=" + matched + " position=" + position + " completeness=" + completeness;
-		return RewardResult.of(score, read.parse().withNote(note));
+		UnaryOperator<Box> frame = rescale ? sample.firstImage()::toOriginal : UnaryOperator.identity();
+		double score = Vlmr1Ovd.weightedSum(completion.text(), Vlmr1Text.wrappedSolution(sample.solution()), minIou,
+				positionWeight, frame);
+		String answer = Vlmr1Text.clean(completion.text());
+		return RewardResult.of(score, RewardParse.answer(answer));
 	}
 
 }

@@ -1,17 +1,23 @@
 package dev.vlmr1.studio.reward;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
+
 /**
- * {@code repetition}: −(1 − unique/total), in [−1, 0]. Over the entries of the answer's detection list (each as
- * {@code "x1,y1,x2,y2_label"}) when the last answer is one; otherwise over the word n-grams of the whole
- * completion (0 with fewer than n words).
+ * {@code repetition}, VLM-R1's {@code repetition_reward}: −(1 − unique/total), in [−1, 0]. The detection list is
+ * looked for where VLM-R1 looks: the first ```json fence of the whole completion, else the first ``` fence, else the
+ * first {@code [{…"bbox_2d"…"label"…}]}; when that is a non-empty JSON list, its entries holding both keys are the
+ * items ({@code bbox_2d} and {@code label} joined). Otherwise the lower-cased words of the whole completion, in
+ * n-grams (0 with fewer than n words). VLM-R1 first repairs malformed JSON with json_repair; that is not ported, so a
+ * malformed list is read as plain text (see REWARDS-PARITY.md).
  */
 public final class RepetitionReward implements RewardFunction {
 
@@ -28,50 +34,106 @@ public final class RepetitionReward implements RewardFunction {
 
 	@Override
 	public RewardResult evaluate(Completion completion, RewardSample sample) {
-		Optional<DetectionList> list = Answers.last(completion.text())
-			.map(DetectionParser::parse)
-			.filter((d) -> !d.none() && d.problems().isEmpty() && d.items() > 0);
+		String content = completion.text();
+		if (content.isEmpty()) {
+			return RewardResult.of(0, RewardParse.EMPTY.withNote("empty completion"));
+		}
+		@Nullable List<String> items = detectionItems(content);
 		int total;
 		int unique;
-		if (list.isPresent()) {
-			List<String> items = detectionKeys(list.get());
+		if (items != null) {
 			total = items.size();
 			unique = new HashSet<>(items).size();
 		}
 		else {
-			int[] words = wordIds(completion.text());
-			total = Math.max(0, words.length - n + 1);
-			unique = distinctWindows(words, n);
+			List<String> words = PyText.split(content);
+			if (words.size() < n) {
+				return RewardResult.of(0, RewardParse.EMPTY.withNote("fewer than " + n + " words"));
+			}
+			int[] ids = wordIds(words);
+			total = Math.max(0, ids.length - n + 1);
+			unique = distinctWindows(ids, n);
 		}
 		if (total == 0) {
 			return RewardResult.of(0, RewardParse.EMPTY.withNote("nothing to compare"));
 		}
 		double score = -(1 - (double) unique / total);
-		String note = unique + " unique of " + total + (list.isPresent() ? " detections" : " " + n + "-grams");
-		RewardParse parse = RewardParse.EMPTY.withDetections(list.map(DetectionList::detections).orElse(null), null);
-		return RewardResult.of(score, parse.withNote(note));
+		String note = unique + " unique of " + total + ((items != null) ? " detections" : " " + n + "-grams");
+		return RewardResult.of(score, RewardParse.EMPTY.withNote(note));
 	}
 
-	private static List<String> detectionKeys(DetectionList list) {
-		return list.detections().stream().map((d) -> {
-			Box b = d.box();
-			return b.x1() + "," + b.y1() + "," + b.x2() + "," + b.y2() + "_" + d.label();
-		}).toList();
+	/** The detection items VLM-R1 counts, or null when it falls back to words. */
+	static @Nullable List<String> detectionItems(String content) {
+		@Nullable String json = Vlmr1Text.firstJsonFence(content);
+		if (json != null) {
+			json = PyText.strip(json);
+		}
+		else {
+			json = Vlmr1Text.firstFence(content);
+			json = (json == null) ? null : PyText.strip(json);
+			if (json == null || json.isEmpty()) {
+				json = bareList(content);
+			}
+		}
+		if (json == null || json.isEmpty()) {
+			return null;
+		}
+		@Nullable JsonNode data = PyJson.loads(json);
+		if (data == null || !data.isArray() || data.isEmpty()) {
+			return null;
+		}
+		List<String> items = new ArrayList<>();
+		for (JsonNode item : data) {
+			if (item.isObject() && item.has("bbox_2d") && item.has("label")) {
+				JsonNode label = item.get("label");
+				items.add(item.get("bbox_2d").toString() + "_" + (label.isTextual() ? label.textValue() : label.toString()));
+			}
+		}
+		return items;
+	}
+
+	/**
+	 * {@code re.search(r'\[\s*{.*?"bbox_2d".*?"label".*?}\s*\]', content, re.DOTALL)}, in linear time: only the
+	 * first '[' followed by '{' can start a match (every later start searches a suffix of what the first one
+	 * searched), and the lazy parts take the earliest occurrence that lets the rest match.
+	 */
+	static @Nullable String bareList(String content) {
+		int from = 0;
+		while (true) {
+			int open = content.indexOf('[', from);
+			if (open < 0) {
+				return null;
+			}
+			int brace = TagScan.skipSpace(content, open + 1);
+			if (brace < content.length() && content.charAt(brace) == '{') {
+				int box = content.indexOf("\"bbox_2d\"", brace + 1);
+				int label = (box < 0) ? -1 : content.indexOf("\"label\"", box + 9);
+				if (label < 0) {
+					return null;
+				}
+				int close = content.indexOf('}', label + 7);
+				while (close >= 0) {
+					int bracket = TagScan.skipSpace(content, close + 1);
+					if (bracket < content.length() && content.charAt(bracket) == ']') {
+						return content.substring(open, bracket + 1);
+					}
+					close = content.indexOf('}', close + 1);
+				}
+				return null;
+			}
+			from = open + 1;
+		}
 	}
 
 	/**
 	 * The whitespace-separated words of the text as ids, equal words equal ids. An n-gram is then a window of ids
 	 * instead of a joined string, so a long completion costs no copy of itself per n-gram.
 	 */
-	private static int[] wordIds(String text) {
-		if (text.isBlank()) {
-			return new int[0];
-		}
-		String[] words = text.strip().split("\\s+");
+	private static int[] wordIds(List<String> words) {
 		Map<String, Integer> ids = new HashMap<>();
-		int[] out = new int[words.length];
-		for (int i = 0; i < words.length; i++) {
-			out[i] = ids.computeIfAbsent(words[i], (w) -> ids.size());
+		int[] out = new int[words.size()];
+		for (int i = 0; i < words.size(); i++) {
+			out[i] = ids.computeIfAbsent(PyText.lower(words.get(i)), (w) -> ids.size());
 		}
 		return out;
 	}

@@ -17,6 +17,8 @@ final class RewardFactory {
 			case "od_ap50" -> new OdApReward(OdApReward.Mode.AP50, p);
 			case "od_length" -> new OdApReward(OdApReward.Mode.LENGTH, p);
 			case "od_weighted" -> new OdWeightedReward(p);
+			case "map" -> new OdApReward(OdApReward.Mode.MAP, p);
+			case "math" -> new MathReward();
 			case "exact" -> new ExactReward();
 			case "numeric" -> new NumericReward(p);
 			case "choice" -> new ChoiceReward();

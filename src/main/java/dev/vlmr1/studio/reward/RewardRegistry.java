@@ -20,7 +20,7 @@ public final class RewardRegistry {
 
 	/** VLM-R1's accu_reward_method names that differ from ours. */
 	private static final Map<String, String> VLMR1_METHODS = Map.of("mcq", "choice", "all_match", "exact",
-			"odLength", "od_length", "map", "od_ap50");
+			"odLength", "od_length", "weighted_sum", "od_weighted");
 
 	/**
 	 * The method VLM-R1 writes when a dataset names none: the configuration's own accuracy function applies. (VLM-R1
@@ -57,7 +57,8 @@ public final class RewardRegistry {
 
 	/**
 	 * Maps a sample's {@code accu_reward_method} to an accuracy function name: our names are taken as they are,
-	 * VLM-R1's ({@code mcq}, {@code all_match}, {@code odLength}, {@code map}) are translated.
+	 * VLM-R1's ({@code mcq}, {@code all_match}, {@code odLength}, {@code weighted_sum}) are translated;
+	 * {@code map} and {@code math} are functions of the same name.
 	 * @return the function name, or empty when the method is {@code default}, unknown or not an accuracy function
 	 */
 	public Optional<String> accuracyFunctionFor(@Nullable String method) {

@@ -15,7 +15,7 @@ import static dev.vlmr1.studio.reward.RewardKind.SHAPING;
 final class RewardSpecs {
 
 	static final List<String> ACCURACY_NAMES = List.of("iou", "iou_threshold", "od_ap", "od_ap50", "od_length",
-			"od_weighted", "exact", "numeric", "choice", "yes_no", "fuzzy");
+			"od_weighted", "map", "exact", "numeric", "math", "choice", "yes_no", "fuzzy");
 
 	private static final ParamSpec VARIANT = choice("variant", "vlmr1", List.of("vlmr1", "standard"),
 			"vlmr1: VLM-R1's IoU (inclusive-pixel intersection, exclusive areas); standard: plain IoU");
@@ -52,20 +52,29 @@ final class RewardSpecs {
 						"Greedy IoU matching: position_weight · ΣIoU/N_gt + (1 − position_weight) · completeness.",
 						OVD_RESCALE, number("min_iou", 0.5, 0.0, 1.0, "Greedy matching stops below this IoU"),
 						number("position_weight", 0.7, 0.0, 1.0, "Weight of the position term (rest: completeness)")),
+				spec("map", ACCURACY,
+						"VLM-R1's map: COCO AP@[.5:.95] of the last ```json list anywhere in the completion.",
+						OVD_RESCALE),
 				spec("exact", ACCURACY, "1 if clean(answer) equals clean(solution) (VLM-R1 all_match), else 0."),
 				spec("numeric", ACCURACY,
-						"1 if answer and solution parse as numbers (commas, %, units stripped) and agree, else 0.",
-						number("rel_tol", 1e-6, 0.0, 1.0, "Relative tolerance")),
-				spec("choice", ACCURACY, "1 if the single option letter of the answer equals the solution's (mcq)."),
-				spec("yes_no", ACCURACY, "1 if the first yes/no of the answer equals the solution's, else 0."),
+						"1 if answer and solution read as the same float (VLM-R1 numeric_reward); commas, % and units "
+								+ "read where float() fails.",
+						number("rel_tol", 0.0, 0.0, 1.0, "Relative tolerance (0: exact, as VLM-R1)")),
+				spec("math", ACCURACY,
+						"1 if the answer (or its last \\boxed{}) equals the solution as a number, fraction or "
+								+ "percentage, or after VLM-R1's LaTeX normalisation; no symbolic algebra."),
+				spec("choice", ACCURACY, "1 if the option letter of the first answer equals the solution's (VLM-R1 mcq)."),
+				spec("yes_no", ACCURACY, "1 if the first yes/no of the first answer equals the solution's (VLM-R1 yes_no), else 0."),
 				spec("fuzzy", ACCURACY, "Normalised Levenshtein similarity of clean(answer) and clean(solution)."),
 				spec("length_cosine", SHAPING,
 						"Cosine length reward: short correct answers score highest, long wrong ones lowest.",
 						choice("accuracy", "sample", withSample(),
 								"Accuracy function deciding correctness; sample: the sample's accu_reward_method, "
 										+ "else exact"),
-						number("threshold", 0.5, 0.0, 1.0, "Accuracy score at or above which the answer is correct"),
+						number("threshold", 0.7, 0.0, 1.0, "Accuracy score at or above which the answer is correct"),
 						integer("max_length", 1024, 1, 1_000_000, "Lmax, in completion tokens"),
+						choice("past_max_length", "wrap", List.of("wrap", "clip"),
+								"Past Lmax: wrap (VLM-R1's cosine climbs again) or clip (stay at the Lmax value)"),
 						number("correct_min", 0.5, -10, 10, "Reward of a correct answer at Lmax"),
 						number("correct_max", 1.0, -10, 10, "Reward of a correct answer at length 0"),
 						number("wrong_min", -0.5, -10, 10, "Reward of a wrong answer at Lmax"),

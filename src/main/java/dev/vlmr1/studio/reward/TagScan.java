@@ -39,7 +39,7 @@ final class TagScan {
 		return -1;
 	}
 
-	/** The first index at or after {@code i} that is not Java's {@code \s} ({@code [ \t\n\x0B\f\r]}). */
+	/** The first index at or after {@code i} that is not Python's {@code \s} (VLM-R1's patterns are Python's). */
 	static int skipSpace(String text, int i) {
 		int j = i;
 		while (j < text.length() && isSpace(text.charAt(j))) {
@@ -48,9 +48,9 @@ final class TagScan {
 		return j;
 	}
 
-	/** Java's (not Unicode's) {@code \s}, which VLM-R1's patterns were ported with. */
+	/** Python's {@code \s}: Unicode whitespace, no-break spaces included. */
 	static boolean isSpace(char c) {
-		return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+		return PyText.isSpace(c);
 	}
 
 	/**

@@ -21,7 +21,10 @@ class ParsingTests {
 	void cleanJoinsLinesTrimsDropsOneDotAndLowercases() {
 		assertThat(Answers.clean("  The\nBig Cat.\n")).isEqualTo("the big cat");
 		assertThat(Answers.clean("a \nb")).isEqualTo("a b");
-		assertThat(Answers.clean("end..")).isEqualTo("end.");
+		// VLM-R1's rstrip('.'): every trailing dot
+		assertThat(Answers.clean("end..")).isEqualTo("end");
+		// Python's strip(): no-break and ideographic spaces too
+		assertThat(Answers.clean("\u00a0end\u3000")).isEqualTo("end");
 		assertThat(Answers.clean("")).isEmpty();
 	}
 

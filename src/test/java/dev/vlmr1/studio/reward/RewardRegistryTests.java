@@ -16,7 +16,7 @@ class RewardRegistryTests {
 	void listsEveryFunctionOfRewardsMd() {
 		assertThat(registry.functions()).extracting(RewardFunctionSpec::name)
 			.containsExactly("format", "format_rec", "format_ovd", "iou", "iou_threshold", "od_ap", "od_ap50",
-					"od_length", "od_weighted", "exact", "numeric", "choice", "yes_no", "fuzzy", "length_cosine",
+					"od_length", "od_weighted", "map", "exact", "numeric", "math", "choice", "yes_no", "fuzzy", "length_cosine",
 					"repetition");
 		assertThat(registry.functions()).allSatisfy((f) -> assertThat(f.description()).isNotBlank());
 	}
@@ -131,11 +131,16 @@ class RewardRegistryTests {
 		assertThat(registry.accuracyFunctionFor("mcq")).contains("choice");
 		assertThat(registry.accuracyFunctionFor("odLength")).contains("od_length");
 		assertThat(registry.accuracyFunctionFor("all_match")).contains("exact");
+		// VLM-R1's weighted_sum is detection_score (od_weighted); map and math are functions of their own
+		assertThat(registry.accuracyFunctionFor("weighted_sum")).contains("od_weighted");
+		assertThat(registry.accuracyFunctionFor("map")).contains("map");
+		assertThat(registry.accuracyFunctionFor("math")).contains("math");
 		assertThat(registry.accuracyFunctionFor("iou")).contains("iou");
 		assertThat(registry.accuracyFunctionFor("format")).isEmpty();
 		assertThat(registry.accuracyFunctionFor("llm")).isEmpty();
 		assertThat(registry.accuracyFunctionFor(null)).isEmpty();
-		assertThat(registry.knownAccuracyMethods()).contains("numeric", "mcq", "odLength");
+		assertThat(registry.knownAccuracyMethods()).contains("numeric", "mcq", "odLength", "weighted_sum", "map", "math")
+			.doesNotContain("llm");
 	}
 
 	@Test

@@ -24,7 +24,12 @@ class ShapingRewardTests {
 		assertThat(cosine("<answer>cat</answer>", 0, "cat")).isCloseTo(1.0, within(1e-12));
 		assertThat(cosine("<answer>cat</answer>", 50, "cat")).isCloseTo(0.75, within(1e-12));
 		assertThat(cosine("<answer>cat</answer>", 100, "cat")).isCloseTo(0.5, within(1e-12));
-		assertThat(cosine("<answer>cat</answer>", 400, "cat")).as("clipped at Lmax").isCloseTo(0.5, within(1e-12));
+		// past Lmax VLM-R1's cosine wraps: 150 tokens score like 50
+		assertThat(cosine("<answer>cat</answer>", 150, "cat")).as("wraps past Lmax").isCloseTo(0.75, within(1e-12));
+		RewardFunction clipped = registry.create(new RewardTerm("length_cosine", 1,
+				Map.of("accuracy", "exact", "max_length", 100, "past_max_length", "clip")));
+		assertThat(clipped.score(new Completion("<answer>cat</answer>", 150), RewardSample.of("q", "cat")))
+			.as("clipped at Lmax").isCloseTo(0.5, within(1e-12));
 	}
 
 	@Test

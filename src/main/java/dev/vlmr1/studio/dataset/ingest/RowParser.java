@@ -33,9 +33,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class RowParser {
 
 	/** VLM-R1's accuracy method names plus REWARDS.md's function names. */
-	static final Set<String> REWARD_METHODS = Set.of("default", "mcq", "yes_no", "all_match", "math", "od_ap",
-			"od_ap50", "odLength", "od_length", "od_weighted", "iou", "iou_threshold", "exact", "numeric", "choice",
-			"fuzzy");
+	static final Set<String> REWARD_METHODS = Set.of("default", "mcq", "yes_no", "all_match", "math", "map",
+			"weighted_sum", "od_ap", "od_ap50", "odLength", "od_length", "od_weighted", "iou", "iou_threshold", "exact",
+			"numeric", "choice", "fuzzy");
 
 	private static final Set<String> KNOWN_FIELDS = Set.of("id", "image", "conversations", "accu_reward_method");
 

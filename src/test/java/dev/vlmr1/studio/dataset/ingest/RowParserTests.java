@@ -92,4 +92,16 @@ class RowParserTests {
 		assertThat(GroundTruth.boxes("free text")).isEmpty();
 	}
 
+	@Test
+	void everyVlmr1AccuracyMethodIsAcceptedAndTheUnimplementedJudgeIsRefused() {
+		for (String method : List.of("default", "mcq", "yes_no", "all_match", "math", "map", "weighted_sum", "od_ap",
+				"od_ap50", "odLength")) {
+			Object parsed = parse(row("\"a\"").replace("{\"id\"", "{\"accu_reward_method\": \"" + method + "\", \"id\""));
+			assertThat(parsed).as(method).isInstanceOf(ParsedRow.class);
+		}
+		// llm (an LLM judge) is not implemented: refused, not silently scored by another function
+		Object llm = parse(row("\"a\"").replace("{\"id\"", "{\"accu_reward_method\": \"llm\", \"id\""));
+		assertThat(((Issue) llm).code()).isEqualTo("unknown_reward_method");
+	}
+
 }
