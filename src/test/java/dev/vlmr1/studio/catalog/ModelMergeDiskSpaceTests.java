@@ -15,6 +15,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.web.StudioProperties;
 import dev.vlmr1.studio.web.TestUsers;
 import dev.vlmr1.studio.web.TestUsers.TestUser;
@@ -32,6 +33,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @SpringBootTest(properties = "studio.models.merge.disk-reserve=1000000TB")
 @AutoConfigureMockMvc
+@Slow
 class ModelMergeDiskSpaceTests {
 
 	@Autowired

@@ -31,6 +31,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.demo.DemoHttp.Answer;
 import dev.vlmr1.studio.security.Role;
 import dev.vlmr1.studio.security.TokenScope;
@@ -49,6 +50,7 @@ import static org.awaitility.Awaitility.await;
  * ones refused by name.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Slow
 class OpenAiCompatibilityTests {
 
 	static final Path IMAGE = DemoHttp.FIXTURES.resolve("images/h_150x95.png");

@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
+import dev.vlmr1.studio.Slow;
 import dev.vlmr1.studio.web.TestModels;
 import dev.vlmr1.studio.web.TestUsers;
 import dev.vlmr1.studio.web.TestUsers.TestUser;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * honoured. Skipped, saying so, only where npm is missing or the registry cannot be reached.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Slow
 class OpenAiNodeSdkTests {
 
 	/** The SDK major version the script is written against. */
