@@ -52,6 +52,12 @@ class ExecutorConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(prefix = "studio.executor.local", name = "enabled", havingValue = "true", matchIfMissing = true)
+	LocalDispatchTriggers localDispatchTriggers(LocalProcessDispatcher dispatcher) {
+		return new LocalDispatchTriggers(dispatcher);
+	}
+
+	@Bean
+	@ConditionalOnProperty(prefix = "studio.executor.local", name = "enabled", havingValue = "true", matchIfMissing = true)
 	LocalProcessDispatcher localProcessDispatcher(AttemptLedger ledger, ExecutorProperties properties,
 			RunProperties runProperties, StudioProperties studio, DataSource dataSource) throws java.sql.SQLException {
 		if (!dataSource.isWrapperFor(HikariDataSource.class)) {

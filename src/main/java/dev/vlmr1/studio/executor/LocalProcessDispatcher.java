@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -238,15 +239,30 @@ class LocalProcessDispatcher implements SmartLifecycle {
 			t.setDaemon(true);
 			return t;
 		});
-		s.scheduleWithFixedDelay(() -> {
-			try {
-				tick();
-			}
-			catch (RuntimeException ex) {
-				log.warn("local dispatcher tick failed: {}", ex.toString());
-			}
-		}, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+		s.scheduleWithFixedDelay(this::tickLogged, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
 		scheduler = s;
+	}
+
+	/** A pass now rather than at the next tick: a run was queued, or asked to stop. */
+	void nudge() {
+		ScheduledExecutorService s = scheduler;
+		if (s != null) {
+			try {
+				s.execute(this::tickLogged);
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping: the shutdown hands every run back anyway
+			}
+		}
+	}
+
+	private void tickLogged() {
+		try {
+			tick();
+		}
+		catch (RuntimeException ex) {
+			log.warn("local dispatcher tick failed: {}", ex.toString());
+		}
 	}
 
 	@Override

@@ -39,6 +39,22 @@ class LocalProcessDispatcherTests extends ExecutorTestSupport {
 	}
 
 	@Test
+	void aNudgeStartsAWorkerForANewRunWithoutWaitingForTheNextPoll() throws InterruptedException {
+		dispatcher.stop();
+		dispatcher = new LocalProcessDispatcher(ledger, workerLaunch(), new FailureClassifier(java.util.Set.of(42)), 1,
+				Duration.ofHours(2), Duration.ofHours(1), Duration.ofSeconds(5));
+		dispatcher.start();
+		Thread.sleep(1000); // the first pass, at start, finds nothing to do; the next is an hour away
+		RunId id = queueRun("steps=3,stepMillis=5", 1);
+		Thread.sleep(2000);
+		assertThat(dispatcher.liveWorkers()).as("no pass before the nudge").isZero();
+
+		dispatcher.nudge(); // what the run module's RunQueued event does (LocalDispatchTriggers)
+		await().atMost(Duration.ofSeconds(90)).until(() -> state(id).isTerminal());
+		assertThat(state(id)).isEqualTo(RunState.SUCCEEDED);
+	}
+
+	@Test
 	void crashedWorkersAreClassifiedByExitCode() {
 		RunId crashOnce = queueRun("steps=6,stepMillis=5,exitAtStep=3,exitCode=1,faultAttempt=1", 3);
 		RunId fatal = queueRun("steps=6,stepMillis=5,exitAtStep=2,exitCode=42", 3);
