@@ -23,7 +23,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 /**
  * Deny by default, generated: every {@code /api} endpoint any module maps (read from Spring MVC's handler mapping,
- * so a new one is covered automatically) answers an anonymous call with a 401 problem, never a redirect or data.
+ * so a new one is covered automatically) answers an anonymous call with a 401 problem (OpenAI's error shape under /api/v1), never a redirect or data.
  */
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -47,7 +47,11 @@ class ApiDenyByDefaultTests {
 			var response = mvc.perform(request(HttpMethod.valueOf(methodAndPath[0]), methodAndPath[1])
 				.contentType(MediaType.APPLICATION_JSON)
 				.content("{}")).andReturn().getResponse();
-			if (response.getStatus() != 401 || !String.valueOf(response.getContentType()).startsWith("application/problem+json")) {
+			// the OpenAI-compatible routes answer OpenAI's error shape, so its SDKs raise a typed AuthenticationError
+			String errorType = methodAndPath[1].startsWith("/api/v1/") ? "application/json" : "application/problem+json";
+			boolean refused = response.getStatus() == 401 && String.valueOf(response.getContentType()).startsWith(errorType)
+					&& (!errorType.equals("application/json") || response.getContentAsString().contains("\"invalid_api_key\""));
+			if (!refused) {
 				open.add(endpoint + " -> " + response.getStatus());
 			}
 		}
