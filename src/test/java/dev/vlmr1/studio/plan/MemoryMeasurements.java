@@ -115,7 +115,6 @@ final class MemoryMeasurements {
 		boolean grpo = kind.equals("grpo");
 		run.put("max_prompt_length", promptTokens(model, grpo ? GrpoConfig.DEFAULT_TEMPLATE : "{question}"));
 		run.put("max_completion_length", grpo ? completion : answerTokens(model));
-		run.put("max_pixels", 12845056);
 		MemoryPlan plan = MemoryPlan.of(ModelShape.load(model), kind, run, MemoryBudget.cpuWorker(Long.MAX_VALUE / 2,
 				ByteSize.parse(HEAP)));
 		long start = System.nanoTime();
@@ -143,7 +142,7 @@ final class MemoryMeasurements {
 				"-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
 				PeakMemoryProbe.class.getName(), kind, "--model", model.toString(), "--data",
 				dir.resolve("data.jsonl").toString(), "--images", IMAGE.getParent().toString(), "--out",
-				Files.createTempDirectory(dir, "out").toString(), "--max-steps", "2", "--save-steps", "0",
+				Files.createTempDirectory(dir, "out").toString(), "--max-steps", "2", "--save-steps", "1000000",
 				"--batch-size", String.valueOf(run.get("per_device_train_batch_size"))));
 		if (run.get("gradient_accumulation_steps") != null) {
 			cmd.addAll(List.of("--grad-accum", String.valueOf(run.get("gradient_accumulation_steps"))));
