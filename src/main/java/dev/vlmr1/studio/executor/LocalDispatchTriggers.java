@@ -8,9 +8,10 @@ import dev.vlmr1.studio.run.RunStateChanged;
 
 /**
  * Starts a local worker as soon as a run is queued (or re-queued), and stops a cancelled run's worker at once, instead
- * of at the dispatcher's next poll: the run module's events, heard once their transaction has committed.
+ * of at the dispatcher's next poll: the run module's events, heard once their transaction has committed. Not final:
+ * Spring Modulith proxies event listeners.
  */
-final class LocalDispatchTriggers {
+class LocalDispatchTriggers {
 
 	private final LocalProcessDispatcher dispatcher;
 
