@@ -15,6 +15,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -71,6 +72,17 @@ class OpenAiErrorHandler {
 		return respond(HttpStatus.BAD_REQUEST, OpenAiErrors.body("the request body is not a valid chat request: "
 				+ ex.getMostSpecificCause().getMessage(), OpenAiErrors.INVALID_REQUEST, param,
 				param == null ? "invalid_json" : "invalid_type"));
+	}
+
+	/**
+	 * Spring Security's firewall checks a header when the controller first reads it: a NUL or an unprintable
+	 * character there is the client's error.
+	 */
+	@ExceptionHandler(RequestRejectedException.class)
+	ResponseEntity<Map<String, Object>> rejected(RequestRejectedException ex) {
+		return respond(HttpStatus.BAD_REQUEST, OpenAiErrors.body("the request holds a header or parameter value that is "
+				+ "not allowed (control or unprintable characters)", OpenAiErrors.INVALID_REQUEST, null,
+				"request_rejected"));
 	}
 
 	/** Spring's own client errors (media type, missing parameter, …) keep their status; anything else is a bug. */

@@ -60,7 +60,7 @@ class RunFormBrowserTests extends RunTestSupport {
 
 			WebElement batch = browser.findElement(By.id("hp-per_device_train_batch_size"));
 			((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", batch);
-			type(browser, "hp-per_device_train_batch_size", "128");
+			type(browser, "hp-per_device_train_batch_size", "512");
 			type(browser, "hp-gradient_accumulation_steps", "1");
 			wait.until((d) -> summary(d).startsWith("Does not fit: needs about"));
 			assertThat(summary(browser)).matches(
