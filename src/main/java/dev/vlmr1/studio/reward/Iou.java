@@ -23,13 +23,18 @@ public final class Iou {
 	 * try/except scored 0).
 	 */
 	public static double vlmr1(Box a, Box b) {
+		double inter = vlmr1Intersection(a, b);
+		double union = a.area() + b.area() - inter;
+		return (union > 0) ? inter / union : 0;
+	}
+
+	/** VLM-R1's intersection: inclusive pixels, and none unless both axes overlap by more than one pixel. */
+	static double vlmr1Intersection(Box a, Box b) {
 		double ix1 = Math.max(a.x1(), b.x1());
 		double iy1 = Math.max(a.y1(), b.y1());
 		double ix2 = Math.min(a.x2() - 1, b.x2() - 1);
 		double iy2 = Math.min(a.y2() - 1, b.y2() - 1);
-		double inter = (ix1 < ix2 && iy1 < iy2) ? (ix2 - ix1 + 1) * (iy2 - iy1 + 1) : 0;
-		double union = a.area() + b.area() - inter;
-		return (union > 0) ? inter / union : 0;
+		return (ix1 < ix2 && iy1 < iy2) ? (ix2 - ix1 + 1) * (iy2 - iy1 + 1) : 0;
 	}
 
 }

@@ -230,11 +230,7 @@ final class Vlmr1Ovd {
 	 * negative IoU, as there); 0 where it divides by zero (its try/except).
 	 */
 	static double vlmr1Iou(Box a, Box b) {
-		double ix1 = Math.max(a.x1(), b.x1());
-		double iy1 = Math.max(a.y1(), b.y1());
-		double ix2 = Math.min(a.x2() - 1, b.x2() - 1);
-		double iy2 = Math.min(a.y2() - 1, b.y2() - 1);
-		double inter = (ix1 < ix2 && iy1 < iy2) ? (ix2 - ix1 + 1) * (iy2 - iy1 + 1) : 0;
+		double inter = Iou.vlmr1Intersection(a, b);
 		double union = a.area() + b.area() - inter;
 		return (union == 0) ? 0 : inter / union;
 	}
